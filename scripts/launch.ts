@@ -1,0 +1,41 @@
+/**
+ * `deno task start`: reads the configuration, then runs main.ts with exactly the permissions it
+ * needs (the workflows dir and DB folder, our env vars, the AI host) — never `-A`.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { loadConfig, readEnv } from "../src/config.ts";
+import { CLI_OPTIONS } from "../src/cli/options.ts";
+import { OrchestratorError } from "../src/errors.ts";
+import { permissionFlags } from "../src/permissions.ts";
+
+const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
+
+try {
+  const { values } = parseArgs({ args: Deno.args, options: CLI_OPTIONS, allowPositionals: true });
+  const config = loadConfig(readEnv(), values as Record<string, string>);
+  const child = new Deno.Command("deno", {
+    args: [
+      "run",
+      "--no-prompt",
+      ...permissionFlags(config),
+      MAIN,
+      ...Deno.args,
+      `--workflows-dir=${config.definitionsDir}`,
+      `--db-path=${config.dbPath}`,
+    ],
+    stdin: "inherit",
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => child.kill(signal));
+  }
+  Deno.exit((await child.status).code);
+} catch (error) {
+  console.error(
+    `[orchestrator] error: ${error instanceof OrchestratorError ? error.message : String(error)}`,
+  );
+  Deno.exit(1);
+}

@@ -1,0 +1,40 @@
+/**
+ * Wires configuration into the running parts: definitions registry, SQLite store, decision maker
+ * and engine.
+ * @module
+ */
+import type { Config } from "./config.ts";
+import { createDecisionMaker } from "./decide/select.ts";
+import { DefinitionRegistry } from "./definitions/registry.ts";
+import { watchDefinitions } from "./definitions/watch.ts";
+import { WorkflowEngine } from "./engine/engine.ts";
+import { log } from "./log.ts";
+import { openStore } from "./store/sqlite.ts";
+
+/** The assembled application. */
+export interface App {
+  engine: WorkflowEngine;
+  definitions: DefinitionRegistry;
+  /** Stop watching files and close the database. */
+  close(): void;
+}
+
+/** Build the application from `config`; `watch` enables hot reload of definitions. */
+export function openApp(config: Config, options: { watch?: boolean } = {}): App {
+  const decider = createDecisionMaker(config);
+  const definitions = new DefinitionRegistry(config.definitionsDir);
+  const store = openStore(config.dbPath, { synchronous: config.dbSynchronous });
+  const watcher = options.watch ? watchDefinitions(definitions, config.definitionsDir) : undefined;
+  log.info(
+    `decision maker: ${decider.name} (${config.aiProviderReason}); workflows: ` +
+      `${config.definitionsDir}; database: ${config.dbPath}`,
+  );
+  return {
+    engine: new WorkflowEngine({ definitions, store, decider }),
+    definitions,
+    close() {
+      watcher?.close();
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/**
+ * The command-line options shared by the server entry (main.ts) and the permission launcher.
+ * @module
+ */
+
+/** `node:util` parseArgs option spec for every flag. */
+export const CLI_OPTIONS = {
+  "workflows-dir": { type: "string" },
+  "db-path": { type: "string" },
+  "db-synchronous": { type: "string" },
+  "ai-provider": { type: "string" },
+  "gemini-model": { type: "string" },
+  "ai-model": { type: "string" },
+  "ai-endpoint": { type: "string" },
+  "ai-timeout-ms": { type: "string" },
+  "log-level": { type: "string" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;

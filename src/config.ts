@@ -1,0 +1,182 @@
+/**
+ * Configuration from environment variables (seed names) and command-line flags (flags win),
+ * validated with zod into one typed `Config`. Invalid configuration is one `ConfigError` whose
+ * message names the variable, the value and what is expected.
+ *
+ * @example
+ * ```ts
+ * const config = loadConfig(readEnv(), { "db-path": "/tmp/x.sqlite" });
+ * ```
+ * @module
+ */
+import { resolve } from "node:path";
+import { z } from "zod";
+import { ConfigError } from "./errors.ts";
+
+/** Every environment variable the server reads (and so the `--allow-env` list). */
+export const ENV_VARS = [
+  "WORKFLOW_DEFINITIONS_DIR",
+  "WORKFLOW_DB_PATH",
+  "WORKFLOW_DB_SYNCHRONOUS",
+  "AI_PROVIDER",
+  "GEMINI_MODEL_NAME",
+  "AI_MODEL_NAME",
+  "AI_SERVICE_ENDPOINT",
+  "AI_SERVICE_API_KEY",
+  "GEMINI_API_KEY",
+  "AI_REQUEST_TIMEOUT_MS",
+  "USE_STUB_AI_CLIENT",
+  "LOG_LEVEL",
+] as const;
+
+/**
+ * Variables our dependencies read: the `yaml` parser prints debug output to stdout when these are
+ * set, which would corrupt the stdio protocol, so the server is allowed to read them only to clear
+ * them at start-up (`clearLibraryEnv`).
+ */
+export const LIBRARY_ENV_VARS = ["LOG_TOKENS", "LOG_STREAM"] as const;
+
+/** Remove `LIBRARY_ENV_VARS` from this process's environment. */
+export function clearLibraryEnv(): void {
+  for (const name of LIBRARY_ENV_VARS) Deno.env.delete(name);
+}
+
+/** One of the environment variables in `ENV_VARS`. */
+export type EnvVar = typeof ENV_VARS[number];
+
+/** Command-line flags that mirror environment variables: flag name -> variable. */
+export const FLAG_TO_ENV: Readonly<Record<string, EnvVar>> = {
+  "workflows-dir": "WORKFLOW_DEFINITIONS_DIR",
+  "db-path": "WORKFLOW_DB_PATH",
+  "db-synchronous": "WORKFLOW_DB_SYNCHRONOUS",
+  "ai-provider": "AI_PROVIDER",
+  "gemini-model": "GEMINI_MODEL_NAME",
+  "ai-model": "AI_MODEL_NAME",
+  "ai-endpoint": "AI_SERVICE_ENDPOINT",
+  "ai-timeout-ms": "AI_REQUEST_TIMEOUT_MS",
+  "log-level": "LOG_LEVEL",
+};
+
+/** Decision-maker providers. */
+export const PROVIDERS = ["gemini", "openai", "sampling", "stub"] as const;
+/** A decision-maker provider name. */
+export type Provider = typeof PROVIDERS[number];
+
+/** The validated configuration. Paths are absolute. */
+export interface Config {
+  definitionsDir: string;
+  dbPath: string;
+  dbSynchronous: "NORMAL" | "FULL";
+  aiProvider: Provider;
+  /** How the provider was chosen, for the one start-up line on stderr. */
+  aiProviderReason: string;
+  geminiModelName: string;
+  aiModelName?: string;
+  aiServiceEndpoint?: string;
+  aiServiceApiKey?: string;
+  aiRequestTimeoutMs: number;
+  logLevel: "debug" | "info" | "warn" | "error";
+}
+
+const truthy = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v?.trim() ?? "");
+
+const rawSchema = z.object({
+  WORKFLOW_DEFINITIONS_DIR: z.string().min(1).default("./workflows"),
+  WORKFLOW_DB_PATH: z.string().min(1).default("./data/workflows.sqlite"),
+  WORKFLOW_DB_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
+  AI_PROVIDER: z.enum(PROVIDERS).optional(),
+  GEMINI_MODEL_NAME: z.string().min(1).default("gemini-2.5-flash"),
+  AI_MODEL_NAME: z.string().min(1).optional(),
+  AI_SERVICE_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  AI_SERVICE_API_KEY: z.string().min(1).optional(),
+  GEMINI_API_KEY: z.string().min(1).optional(),
+  AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  USE_STUB_AI_CLIENT: z.string().optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+});
+
+/** Read the variables of `ENV_VARS` from the process environment (empty strings count as unset). */
+export function readEnv(): Partial<Record<EnvVar, string>> {
+  const env: Partial<Record<EnvVar, string>> = {};
+  for (const name of ENV_VARS) {
+    const value = Deno.env.get(name);
+    if (value !== undefined && value !== "") env[name] = value;
+  }
+  return env;
+}
+
+/**
+ * Validate environment and flags into a `Config`.
+ * @throws {ConfigError} naming the first invalid variable and what it expects
+ */
+export function loadConfig(
+  env: Partial<Record<EnvVar, string>>,
+  flags: Partial<Record<string, string>> = {},
+): Config {
+  const merged: Partial<Record<EnvVar, string>> = { ...env };
+  for (const [flag, name] of Object.entries(FLAG_TO_ENV)) {
+    const value = flags[flag];
+    if (value !== undefined) merged[name] = value;
+  }
+  if (merged.LOG_LEVEL) merged.LOG_LEVEL = merged.LOG_LEVEL.toLowerCase();
+  if (merged.AI_PROVIDER) merged.AI_PROVIDER = merged.AI_PROVIDER.toLowerCase();
+  if (merged.WORKFLOW_DB_SYNCHRONOUS) {
+    merged.WORKFLOW_DB_SYNCHRONOUS = merged.WORKFLOW_DB_SYNCHRONOUS.toUpperCase();
+  }
+  const parsed = rawSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    const flag = Object.entries(FLAG_TO_ENV).find(([, env]) => env === name)?.[0];
+    throw new ConfigError(
+      `Invalid configuration: ${name}${flag ? ` (--${flag})` : ""}=${
+        JSON.stringify(merged[name as EnvVar])
+      }: ${issue.message}.`,
+    );
+  }
+  const raw = parsed.data;
+  const apiKey = raw.AI_SERVICE_API_KEY ?? raw.GEMINI_API_KEY;
+  let provider: Provider;
+  let reason: string;
+  if (truthy(raw.USE_STUB_AI_CLIENT)) {
+    provider = "stub";
+    reason = "USE_STUB_AI_CLIENT is set";
+  } else if (raw.AI_PROVIDER) {
+    provider = raw.AI_PROVIDER;
+    reason = "AI_PROVIDER is set";
+  } else if (raw.GEMINI_API_KEY || (raw.AI_SERVICE_API_KEY && !raw.AI_SERVICE_ENDPOINT)) {
+    provider = "gemini";
+    reason = "a Gemini API key is set";
+  } else if (raw.AI_SERVICE_ENDPOINT) {
+    provider = "openai";
+    reason = "AI_SERVICE_ENDPOINT is set";
+  } else {
+    provider = "stub";
+    reason = "no AI key or endpoint is configured";
+  }
+  if (provider === "gemini" && !apiKey) {
+    throw new ConfigError(
+      "Invalid configuration: AI_PROVIDER=gemini needs an API key: set GEMINI_API_KEY or " +
+        "AI_SERVICE_API_KEY.",
+    );
+  }
+  if (provider === "openai" && !raw.AI_SERVICE_ENDPOINT) {
+    throw new ConfigError(
+      "Invalid configuration: AI_PROVIDER=openai needs AI_SERVICE_ENDPOINT, the base URL of an " +
+        "OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1 for Ollama).",
+    );
+  }
+  return {
+    definitionsDir: resolve(raw.WORKFLOW_DEFINITIONS_DIR),
+    dbPath: resolve(raw.WORKFLOW_DB_PATH),
+    dbSynchronous: raw.WORKFLOW_DB_SYNCHRONOUS,
+    aiProvider: provider,
+    aiProviderReason: reason,
+    geminiModelName: raw.GEMINI_MODEL_NAME,
+    aiModelName: raw.AI_MODEL_NAME,
+    aiServiceEndpoint: raw.AI_SERVICE_ENDPOINT,
+    aiServiceApiKey: apiKey,
+    aiRequestTimeoutMs: raw.AI_REQUEST_TIMEOUT_MS,
+    logLevel: raw.LOG_LEVEL,
+  };
+}

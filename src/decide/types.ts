@@ -1,0 +1,49 @@
+/**
+ * The contract every decision maker (stub, Gemini, OpenAI-compatible, MCP sampling) implements.
+ * @module
+ */
+import type { StepDefinition, WorkflowDefinition } from "../definitions/types.ts";
+import type { JsonObject } from "../json.ts";
+import type { HistoryEntry, Report } from "../store/types.ts";
+
+/** Everything a decision may depend on. */
+export interface DecisionInput {
+  workflow: WorkflowDefinition;
+  /** The step the report is about. */
+  currentStep: StepDefinition;
+  report: Report;
+  /** Context after the client's `context_updates` were merged. */
+  context: JsonObject;
+  /** The last few history entries, oldest first. */
+  recentHistory: HistoryEntry[];
+}
+
+/** A validated decision: where to go next and with what context changes. */
+export interface DecisionOutput {
+  /** A step name of the workflow, or "FINISH". */
+  nextStepName: string;
+  status: "RUNNING" | "COMPLETED" | "FAILED";
+  /** Merge patch applied to the context. */
+  updatedContext: JsonObject;
+  reasoning: string;
+  model?: string;
+  tokensIn?: number;
+  tokensOut?: number;
+}
+
+/** Per-call facilities of the request a decision serves. */
+export interface DecisionCall {
+  /** Aborted when the client cancels the request. */
+  signal?: AbortSignal;
+}
+
+/** Chooses the next step when no declared route applies. */
+export interface DecisionMaker {
+  /** Provider name shown in logs and history ("stub", "gemini", …). */
+  readonly name: string;
+  /**
+   * Decide the next step.
+   * @throws {DecisionError} when no valid decision could be obtained (retryable; nothing changed)
+   */
+  decide(input: DecisionInput, call?: DecisionCall): Promise<DecisionOutput>;
+}

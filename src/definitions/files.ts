@@ -1,0 +1,154 @@
+/**
+ * Confined, checked reading of the files of one workflow folder. Every path is resolved to its
+ * real path and must stay inside the folder's real path before a byte is read; oversized, binary
+ * and non-UTF-8 files are refused. Every file read is remembered for the definition's hash.
+ *
+ * @example
+ * ```ts
+ * const files = new WorkflowFiles("/defs/MY_FLOW", Deno.realPathSync("/defs/MY_FLOW"));
+ * const index = files.read("/defs/MY_FLOW/index.md");
+ * if (index.ok) console.log(index.text, files.hash());
+ * ```
+ * @module
+ */
+import { createHash } from "node:crypto";
+import * as path from "node:path";
+import { normalizeText } from "./markdown.ts";
+
+/** The largest definition file accepted, in bytes (1 MiB). */
+export const MAX_FILE_BYTES = 1024 * 1024;
+
+/** A file read successfully, or why it could not be. */
+export type ReadResult =
+  | {
+    ok: true;
+    /** Text with line endings normalized and any byte-order mark removed. */
+    text: string;
+    /** Real (symlink-free) absolute path. */
+    real: string;
+    /** Path relative to the workflow folder, `/`-separated. */
+    rel: string;
+  }
+  | {
+    ok: false;
+    /** `missing`: no such file; `outside`: escapes the workflow folder; `unreadable`: anything else. */
+    reason: "missing" | "outside" | "unreadable";
+    message: string;
+  };
+
+/** Whether `child` is `parent` or inside it (both absolute and normalized). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+}
+
+/** Path of `target` relative to `base`, with `/` separators. */
+export function relativePath(base: string, target: string): string {
+  return path.relative(base, target).split(path.sep).join("/");
+}
+
+/** Reads the files of one workflow folder safely and hashes what was read. */
+export class WorkflowFiles {
+  readonly #cache = new Map<string, ReadResult>();
+  readonly #bytes = new Map<string, Uint8Array>();
+
+  /**
+   * @param folder absolute path of the workflow folder as listed
+   * @param realFolder its real path (already checked to be inside the definitions dir)
+   */
+  constructor(readonly folder: string, readonly realFolder: string) {}
+
+  /** Real paths of every file read successfully so far. */
+  get readReals(): Set<string> {
+    const reals = new Set<string>();
+    for (const result of this.#cache.values()) if (result.ok) reals.add(result.real);
+    return reals;
+  }
+
+  /** Path of a real path relative to the workflow folder, `/`-separated. */
+  relativeOf(real: string): string {
+    return relativePath(this.realFolder, real);
+  }
+
+  /** Read one file of the workflow folder, refusing anything outside it, too large, binary or not UTF-8. */
+  read(absolute: string): ReadResult {
+    const lexical = path.resolve(absolute);
+    if (!isInside(this.folder, lexical)) {
+      return { ok: false, reason: "outside", message: "points outside the workflow folder" };
+    }
+    let real: string;
+    try {
+      real = Deno.realPathSync(lexical);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        return { ok: false, reason: "missing", message: "does not exist" };
+      }
+      return { ok: false, reason: "unreadable", message: `cannot be read: ${describe(error)}` };
+    }
+    if (!isInside(this.realFolder, real)) {
+      return {
+        ok: false,
+        reason: "outside",
+        message: "is a symbolic link that points outside the workflow folder",
+      };
+    }
+    const cached = this.#cache.get(real);
+    if (cached) return cached;
+    const result = this.#readReal(real);
+    this.#cache.set(real, result);
+    return result;
+  }
+
+  #readReal(real: string): ReadResult {
+    const unreadable = (message: string): ReadResult => ({
+      ok: false,
+      reason: "unreadable",
+      message,
+    });
+    let bytes: Uint8Array;
+    try {
+      const info = Deno.statSync(real);
+      if (!info.isFile) return unreadable("is not a file");
+      if (info.size > MAX_FILE_BYTES) return unreadable(tooLarge(info.size));
+      bytes = Deno.readFileSync(real);
+    } catch (error) {
+      return unreadable(`cannot be read: ${describe(error)}`);
+    }
+    if (bytes.length > MAX_FILE_BYTES) return unreadable(tooLarge(bytes.length));
+    if (bytes.includes(0)) {
+      return unreadable("is a binary file (it contains NUL bytes): definitions must be UTF-8 text");
+    }
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      return unreadable("is not valid UTF-8 text: save it as UTF-8");
+    }
+    const rel = relativePath(this.realFolder, real);
+    this.#bytes.set(rel, bytes);
+    return { ok: true, text: normalizeText(text), real, rel };
+  }
+
+  /** sha256 (hex) over every file read: sorted relative path, NUL, bytes. */
+  hash(): string {
+    const hash = createHash("sha256");
+    const encoder = new TextEncoder();
+    for (const rel of [...this.#bytes.keys()].sort()) {
+      hash.update(encoder.encode(rel));
+      hash.update(new Uint8Array([0]));
+      hash.update(this.#bytes.get(rel) ?? new Uint8Array());
+    }
+    return hash.digest("hex");
+  }
+}
+
+function tooLarge(size: number): string {
+  return `file too large (${size} bytes; the limit is 1 MiB, ${MAX_FILE_BYTES} bytes)`;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotCapable) {
+    return "permission denied";
+  }
+  return error instanceof Error ? error.message : String(error);
+}

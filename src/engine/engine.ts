@@ -1,0 +1,565 @@
+/**
+ * The orchestration rules: start, advance, resume, cancel and inspect workflow instances. The
+ * engine owns no I/O: it reads definitions, decides through a `DecisionMaker` and persists through a
+ * `Store`, one transaction per state change, written only after the decision is known.
+ *
+ * @example
+ * ```ts
+ * const engine = new WorkflowEngine({ definitions, store, decider: new StubDecisionMaker() });
+ * const first = engine.start("JOKE_GENERATOR", {});
+ * const next = await engine.advance(first.instance_id, { step_id: "greet", status: "success" });
+ * ```
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { declaredRoute } from "../decide/route.ts";
+import { resolveStepName } from "../decide/step_name.ts";
+import type { DecisionCall, DecisionMaker } from "../decide/types.ts";
+import {
+  type Definitions,
+  FINISH,
+  type StepDefinition,
+  type WorkflowDefinition,
+} from "../definitions/types.ts";
+import {
+  DecisionError,
+  InstanceFinishedError,
+  InvalidInputError,
+  StaleReportError,
+  UnknownInstanceError,
+} from "../errors.ts";
+import { canonicalJson, type JsonObject, mergePatch } from "../json.ts";
+import {
+  type Decision,
+  FINISHED_STATUSES,
+  type HistoryEntry,
+  type Instance,
+  type InstanceQuery,
+  type InstanceStatus,
+  type Report,
+  type Store,
+} from "../store/types.ts";
+import { applyInputs } from "./inputs.ts";
+import { instructionsFor } from "./render.ts";
+import type {
+  HistoryView,
+  InstanceStatusView,
+  Reconciliation,
+  ResumeResponse,
+  StepResponse,
+} from "./types.ts";
+
+/** Largest serialized instance context accepted (bytes of JSON). */
+export const MAX_CONTEXT_BYTES = 1_000_000;
+/** Largest serialized report accepted (bytes of JSON). */
+export const MAX_REPORT_BYTES = 256_000;
+/** How many recent history entries a decision maker sees. */
+const HISTORY_WINDOW = 5;
+
+/** What the engine is built from. */
+export interface EngineDeps {
+  definitions: Definitions;
+  store: Store;
+  decider: DecisionMaker;
+  /** Source of instance ids (UUIDs by default). */
+  newId?: () => string;
+}
+
+function checkSize(what: string, value: unknown, limit: number): void {
+  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
+  if (bytes > limit) {
+    throw new InvalidInputError(
+      `${what} is ${bytes} bytes of JSON; the limit is ${limit}. Store large data in files and ` +
+        `put their paths in the context instead.`,
+    );
+  }
+}
+
+function requestHash(payload: unknown): string {
+  return createHash("sha256").update(canonicalJson(payload)).digest("hex");
+}
+
+/** Start, advance, resume, cancel and inspect workflow instances. */
+export class WorkflowEngine {
+  readonly #definitions: Definitions;
+  readonly #store: Store;
+  readonly #decider: DecisionMaker;
+  readonly #newId: () => string;
+  /** Parsed pinned definitions by hash (definitions are immutable per hash). */
+  readonly #pinned = new Map<string, WorkflowDefinition>();
+
+  constructor(deps: EngineDeps) {
+    this.#definitions = deps.definitions;
+    this.#store = deps.store;
+    this.#decider = deps.decider;
+    this.#newId = deps.newId ?? (() => crypto.randomUUID());
+  }
+
+  /** The decision maker's name (for status output and logs). */
+  get deciderName(): string {
+    return this.#decider.name;
+  }
+
+  /** Create an instance of `workflowName` positioned on its first step. */
+  start(workflowName: string, context: JsonObject = {}): StepResponse {
+    const definition = this.#definitions.get(workflowName);
+    const initial = applyInputs(definition, context);
+    checkSize("The context", initial, MAX_CONTEXT_BYTES);
+    this.#pin(definition);
+    const id = this.#newId();
+    const decision: Decision = {
+      source: "start",
+      nextStep: definition.start,
+      reasoning: `Started at the first step '${definition.start}'.`,
+    };
+    const response = this.#stepResponse(
+      definition,
+      id,
+      "RUNNING",
+      definition.start,
+      initial,
+      decision,
+    );
+    this.#store.createInstance(
+      {
+        id,
+        workflowName,
+        definitionHash: definition.hash,
+        status: "RUNNING",
+        currentStep: definition.start,
+        context: initial,
+      },
+      {
+        step: null,
+        report: null,
+        contextUpdates: context,
+        decision,
+        statusAfter: "RUNNING",
+        requestHash: null,
+        response: asJson(response),
+      },
+    );
+    return response;
+  }
+
+  /**
+   * Apply the client's report on the current step and move to the next one. A byte-identical retry
+   * of the last applied report returns the same response.
+   */
+  async advance(
+    instanceId: string,
+    report: Report,
+    contextUpdates?: JsonObject,
+    call?: DecisionCall,
+  ): Promise<StepResponse> {
+    checkSize("The report", report, MAX_REPORT_BYTES);
+    const instance = this.#instance(instanceId);
+    const hash = requestHash({ report, contextUpdates: contextUpdates ?? null });
+    if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
+      const replay = this.#replay(instanceId, hash);
+      if (replay) return replay;
+      if (FINISHED_STATUSES.has(instance.status)) {
+        throw new InstanceFinishedError(instanceId, instance.status);
+      }
+      throw new StaleReportError(instanceId, report.step_id, instance.currentStep);
+    }
+    const definition = this.#definitionFor(instance);
+    const step = this.#step(definition, instance.currentStep);
+    let context = contextUpdates ? mergePatch(instance.context, contextUpdates) : instance.context;
+    checkSize("The context", context, MAX_CONTEXT_BYTES);
+
+    let nextStep: string;
+    let status: InstanceStatus;
+    let decision: Decision;
+    const routed = declaredRoute(step, report.status);
+    if (routed !== undefined) {
+      nextStep = routed;
+      status = routed === FINISH ? "COMPLETED" : "RUNNING";
+      decision = {
+        source: "route",
+        nextStep,
+        reasoning: `Declared route of step '${step.name}' for status '${report.status}'.`,
+      };
+    } else {
+      ({ nextStep, status, context, decision } = await this.#decide(
+        instance,
+        definition,
+        step,
+        report,
+        context,
+        call,
+      ));
+    }
+    if (status === "RUNNING" && instance.historyLength >= definition.maxSteps) {
+      status = "FAILED";
+      nextStep = FINISH;
+      decision = {
+        ...decision,
+        nextStep,
+        reasoning: `Loop guard: this run reached max_steps (${definition.maxSteps}) of workflow ` +
+          `'${definition.name}'. Raise max_steps in its index.md front matter if that is expected.`,
+      };
+    }
+    const response = this.#stepResponse(
+      definition,
+      instanceId,
+      status,
+      nextStep,
+      context,
+      decision,
+    );
+    this.#addDefinitionNotice(response, instance);
+    this.#store.applyTransition(
+      instanceId,
+      instance.version,
+      { status, currentStep: nextStep, context },
+      {
+        step: step.name,
+        report,
+        contextUpdates: contextUpdates ?? null,
+        decision,
+        statusAfter: status,
+        requestHash: hash,
+        response: asJson(response),
+      },
+    );
+    return response;
+  }
+
+  /**
+   * Reconcile what the client believes (its current step) with the persisted state. The persisted
+   * state wins; a report is applied only when the client's step matches.
+   */
+  async resume(
+    instanceId: string,
+    assumedStep: string,
+    report?: Report,
+    contextUpdates?: JsonObject,
+    call?: DecisionCall,
+  ): Promise<ResumeResponse> {
+    const instance = this.#instance(instanceId);
+    const definition = this.#definitionFor(instance);
+    const actual = instance.currentStep;
+    const reconciliation = (matched: boolean, action: string): Reconciliation => ({
+      assumed_step: assumedStep,
+      actual_step: actual,
+      matched,
+      action,
+    });
+    if (FINISHED_STATUSES.has(instance.status)) {
+      const last = this.#store.lastHistoryEntry(instanceId);
+      const response = this.#stepResponse(
+        definition,
+        instanceId,
+        instance.status,
+        FINISH,
+        instance.context,
+        {
+          source: "resume",
+          nextStep: FINISH,
+          reasoning: last?.decision.reasoning,
+        },
+      );
+      return {
+        ...response,
+        reconciliation: reconciliation(
+          assumedStep === FINISH,
+          `The run already ended with status ${instance.status}; nothing was changed. ` +
+            `Start a new run with start_workflow to do more.`,
+        ),
+      };
+    }
+    if (assumedStep === actual && report) {
+      if (report.step_id !== actual) {
+        throw new InvalidInputError(
+          `report.step_id '${report.step_id}' differs from assumed_current_step_name '${assumedStep}'. ` +
+            `A report must be about the step you assume is current.`,
+        );
+      }
+      const advanced = await this.advance(instanceId, report, contextUpdates, call);
+      return {
+        ...advanced,
+        reconciliation: reconciliation(
+          true,
+          `Your step matches the server's; your report on '${actual}' was applied.`,
+        ),
+      };
+    }
+    const action = assumedStep === actual
+      ? `Your step matches the server's. Continue with '${actual}'.`
+      : this.#explainMismatch(definition, instance, assumedStep, report);
+    const context = contextUpdates
+      ? mergePatch(instance.context, contextUpdates)
+      : instance.context;
+    checkSize("The context", context, MAX_CONTEXT_BYTES);
+    const decision: Decision = { source: "resume", nextStep: actual, reasoning: action };
+    const response = this.#stepResponse(
+      definition,
+      instanceId,
+      "RUNNING",
+      actual,
+      context,
+      decision,
+    );
+    this.#addDefinitionNotice(response, instance);
+    this.#store.applyTransition(
+      instanceId,
+      instance.version,
+      { status: "RUNNING", currentStep: actual, context },
+      {
+        step: assumedStep,
+        report: report ?? null,
+        contextUpdates: contextUpdates ?? null,
+        decision,
+        statusAfter: "RUNNING",
+        requestHash: null,
+        response: asJson(response),
+      },
+    );
+    return { ...response, reconciliation: reconciliation(assumedStep === actual, action) };
+  }
+
+  /** End a running instance as CANCELLED. */
+  cancel(instanceId: string, reason?: string): InstanceStatusView {
+    const instance = this.#instance(instanceId);
+    if (FINISHED_STATUSES.has(instance.status)) {
+      throw new InstanceFinishedError(instanceId, instance.status);
+    }
+    const definition = this.#definitionFor(instance);
+    const decision: Decision = {
+      source: "cancel",
+      nextStep: FINISH,
+      reasoning: reason ? `Cancelled: ${reason}` : "Cancelled by the client.",
+    };
+    const response = this.#stepResponse(
+      definition,
+      instanceId,
+      "CANCELLED",
+      FINISH,
+      instance.context,
+      decision,
+    );
+    const updated = this.#store.applyTransition(
+      instanceId,
+      instance.version,
+      { status: "CANCELLED", currentStep: FINISH, context: instance.context },
+      {
+        step: instance.currentStep,
+        report: null,
+        contextUpdates: null,
+        decision,
+        statusAfter: "CANCELLED",
+        requestHash: null,
+        response: asJson(response),
+      },
+    );
+    return statusView(updated);
+  }
+
+  /** The persisted state of one instance. */
+  status(instanceId: string): InstanceStatusView {
+    return statusView(this.#instance(instanceId));
+  }
+
+  /** Instances, newest first, filtered by workflow and status. */
+  listInstances(query: InstanceQuery): { instances: InstanceStatusView[]; total: number } {
+    const { instances, total } = this.#store.listInstances(query);
+    return { instances: instances.map(statusView), total };
+  }
+
+  /** An instance's history, oldest first, paginated. */
+  history(
+    instanceId: string,
+    page: { limit: number; offset: number },
+  ): { entries: HistoryView[]; total: number } {
+    this.#instance(instanceId);
+    const { entries, total } = this.#store.listHistory(instanceId, page);
+    return { entries: entries.map(historyView), total };
+  }
+
+  async #decide(
+    instance: Instance,
+    definition: WorkflowDefinition,
+    step: StepDefinition,
+    report: Report,
+    context: JsonObject,
+    call?: DecisionCall,
+  ): Promise<
+    { nextStep: string; status: InstanceStatus; context: JsonObject; decision: Decision }
+  > {
+    const started = performance.now();
+    const output = await this.#decider.decide(
+      {
+        workflow: definition,
+        currentStep: step,
+        report,
+        context,
+        recentHistory: this.#store.recentHistory(instance.id, HISTORY_WINDOW),
+      },
+      call,
+    );
+    const resolved = resolveStepName(definition, output.nextStepName);
+    if (resolved === undefined) {
+      throw new DecisionError(
+        `The ${this.#decider.name} decision maker chose '${output.nextStepName}', which is not a ` +
+          `step of workflow '${definition.name}'. Nothing was changed; retry the call.`,
+      );
+    }
+    const finished = resolved === FINISH || output.status !== "RUNNING";
+    const nextStep = finished ? FINISH : resolved;
+    const status: InstanceStatus = finished
+      ? (output.status === "FAILED" ? "FAILED" : "COMPLETED")
+      : "RUNNING";
+    return {
+      nextStep,
+      status,
+      context: mergePatch(context, output.updatedContext),
+      decision: {
+        source: "ai",
+        nextStep,
+        reasoning: output.reasoning,
+        model: output.model,
+        tokensIn: output.tokensIn,
+        tokensOut: output.tokensOut,
+        latencyMs: Math.round(performance.now() - started),
+      },
+    };
+  }
+
+  #explainMismatch(
+    definition: WorkflowDefinition,
+    instance: Instance,
+    assumedStep: string,
+    report: Report | undefined,
+  ): string {
+    const known = resolveStepName(definition, assumedStep) !== undefined;
+    const where = known
+      ? `The server's persisted state is authoritative: you assumed step '${assumedStep}', ` +
+        `but the run is on step '${instance.currentStep}'.`
+      : `'${assumedStep}' is not a step of workflow '${definition.name}'; the run is on step ` +
+        `'${instance.currentStep}'.`;
+    const reportNote = report
+      ? ` Your report about '${report.step_id}' was recorded in the history but not applied.`
+      : "";
+    return `${where}${reportNote} Continue with '${instance.currentStep}' using the instructions below.`;
+  }
+
+  #replay(instanceId: string, hash: string): StepResponse | undefined {
+    const last: HistoryEntry | undefined = this.#store.lastHistoryEntry(instanceId);
+    return last?.requestHash === hash ? (last.response as unknown as StepResponse) : undefined;
+  }
+
+  #instance(id: string): Instance {
+    const instance = this.#store.getInstance(id);
+    if (!instance) throw new UnknownInstanceError(id);
+    return instance;
+  }
+
+  #step(definition: WorkflowDefinition, name: string): StepDefinition {
+    const step = definition.steps.find((s) => s.name === name);
+    if (!step) {
+      throw new InvalidInputError(
+        `Step '${name}' is not in the definition of '${definition.name}' this run uses. ` +
+          `Cancel the run with cancel_workflow and start a new one.`,
+      );
+    }
+    return step;
+  }
+
+  #pin(definition: WorkflowDefinition): void {
+    if (this.#pinned.has(definition.hash)) return;
+    this.#store.pinDefinition(definition.hash, definition.name, JSON.stringify(definition));
+    this.#pinned.set(definition.hash, definition);
+  }
+
+  /** Tell the client when the workflow's files changed since the run started. */
+  #addDefinitionNotice(response: StepResponse, instance: Instance): void {
+    let current: string;
+    try {
+      current = this.#definitions.get(instance.workflowName).hash;
+    } catch (error) {
+      response.definition_notice = `Workflow '${instance.workflowName}' can no longer be loaded ` +
+        `(${(error as Error).message.split("\n")[0]}); this run continues with the version it ` +
+        `started with.`;
+      return;
+    }
+    if (current !== instance.definitionHash) {
+      response.definition_notice =
+        `Workflow '${instance.workflowName}' changed on disk since this ` +
+        `run started; the run continues with the version it started with. Start a new run to use ` +
+        `the new version.`;
+    }
+  }
+
+  /** The definition an instance started with: the current one if unchanged, else the pinned copy. */
+  #definitionFor(instance: Instance): WorkflowDefinition {
+    const cached = this.#pinned.get(instance.definitionHash);
+    if (cached) return cached;
+    const stored = this.#store.pinnedDefinition(instance.definitionHash);
+    const definition = stored
+      ? JSON.parse(stored) as WorkflowDefinition
+      : this.#definitions.get(instance.workflowName);
+    this.#pinned.set(instance.definitionHash, definition);
+    return definition;
+  }
+
+  #stepResponse(
+    definition: WorkflowDefinition,
+    instanceId: string,
+    status: InstanceStatus,
+    stepName: string,
+    context: JsonObject,
+    decision: Decision,
+  ): StepResponse {
+    return {
+      instance_id: instanceId,
+      workflow_name: definition.name,
+      status,
+      next_step: {
+        step_name: stepName,
+        instructions: instructionsFor(definition, stepName, status, context, decision.reasoning),
+      },
+      current_context: context,
+      decision: { source: decision.source, reasoning: decision.reasoning },
+    };
+  }
+}
+
+function asJson(response: StepResponse): JsonObject {
+  return response as unknown as JsonObject;
+}
+
+function statusView(instance: Instance): InstanceStatusView {
+  return {
+    instance_id: instance.id,
+    workflow_name: instance.workflowName,
+    status: instance.status,
+    current_step_name: instance.currentStep,
+    context: instance.context,
+    history_length: instance.historyLength,
+    created_at: instance.createdAt,
+    updated_at: instance.updatedAt,
+    completed_at: instance.completedAt,
+  };
+}
+
+function historyView(entry: HistoryEntry): HistoryView {
+  const { decision } = entry;
+  return {
+    seq: entry.seq,
+    step_name: entry.step,
+    report: entry.report,
+    context_updates: entry.contextUpdates,
+    decision: {
+      source: decision.source,
+      next_step: decision.nextStep,
+      reasoning: decision.reasoning,
+      model: decision.model,
+      tokens_in: decision.tokensIn,
+      tokens_out: decision.tokensOut,
+      latency_ms: decision.latencyMs,
+    },
+    status_after: entry.statusAfter,
+    created_at: entry.createdAt,
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * Errors a user (or the client's model) can act on. Each message names the thing that is wrong and
+ * says what to do; the MCP layer returns it as an `isError` tool result, the CLI prints it as one line.
+ *
+ * @example
+ * ```ts
+ * throw new UnknownInstanceError("0b6e…");
+ * ```
+ * @module
+ */
+import type { DefinitionIssue } from "./definitions/types.ts";
+
+/** Base class: `code` is a stable machine-readable tag, `retryable` says whether the same call may succeed later. */
+export class OrchestratorError extends Error {
+  readonly code: string = "ORCHESTRATOR_ERROR";
+  readonly retryable: boolean = false;
+}
+
+/** Configuration (env vars or flags) is invalid. */
+export class ConfigError extends OrchestratorError {
+  override readonly code = "CONFIG_ERROR";
+}
+
+/** No workflow folder of that name (or the name is not a valid workflow name). */
+export class UnknownWorkflowError extends OrchestratorError {
+  override readonly code = "UNKNOWN_WORKFLOW";
+  constructor(name: string, available: string[]) {
+    super(
+      `Unknown workflow '${name}'. ` +
+        (available.length
+          ? `Available workflows: ${available.join(", ")}. Call list_workflows to see them.`
+          : "No workflows are defined: add a folder to the workflow definitions directory."),
+    );
+  }
+}
+
+/** The workflow folder exists but its definition has errors. */
+export class InvalidWorkflowError extends OrchestratorError {
+  override readonly code = "INVALID_WORKFLOW";
+  constructor(readonly workflow: string, readonly issues: DefinitionIssue[]) {
+    super(
+      `Workflow '${workflow}' is invalid and cannot run until its definition is fixed:\n` +
+        issues.map(formatIssue).join("\n"),
+    );
+  }
+}
+
+/** `file:line: message`, the form every definition problem is shown in. */
+export function formatIssue(issue: DefinitionIssue): string {
+  return `${issue.file}${issue.line ? `:${issue.line}` : ""}: ${issue.message}`;
+}
+
+/** No instance with that id. */
+export class UnknownInstanceError extends OrchestratorError {
+  override readonly code = "UNKNOWN_INSTANCE";
+  constructor(id: string) {
+    super(
+      `No workflow instance with id '${id}'. Check the instance_id returned by start_workflow, ` +
+        `or call list_instances to find it.`,
+    );
+  }
+}
+
+/** A report names a step that is not the instance's current step. */
+export class StaleReportError extends OrchestratorError {
+  override readonly code = "STALE_REPORT";
+  constructor(id: string, reported: string, current: string) {
+    super(
+      `Stale report for instance '${id}': it reports on step '${reported}' but the current step is ` +
+        `'${current}'. Work on '${current}' and report with step_id '${current}', or call ` +
+        `resume_workflow to resynchronize.`,
+    );
+  }
+}
+
+/** A report or resume on an instance that has already ended. */
+export class InstanceFinishedError extends OrchestratorError {
+  override readonly code = "INSTANCE_FINISHED";
+  constructor(id: string, status: string) {
+    super(
+      `Workflow instance '${id}' is already ${status}; it accepts no more reports. ` +
+        `Start a new run with start_workflow.`,
+    );
+  }
+}
+
+/** Another call changed the instance between our read and our write (optimistic concurrency). */
+export class ConflictError extends OrchestratorError {
+  override readonly code = "CONFLICT";
+  override readonly retryable = true;
+  constructor(id: string) {
+    super(
+      `Conflict: workflow instance '${id}' was advanced by another call at the same time; this ` +
+        `report was not applied. Call get_workflow_status to see the current step, then report again.`,
+    );
+  }
+}
+
+/** Arguments that passed the schema but make no sense (bad context, missing required input, too large). */
+export class InvalidInputError extends OrchestratorError {
+  override readonly code = "INVALID_INPUT";
+}
+
+/** The decision maker (LLM) failed after retries; the instance is unchanged and the call can be repeated. */
+export class DecisionError extends OrchestratorError {
+  override readonly code = "DECISION_FAILED";
+  override readonly retryable = true;
+}
+
+/** The database could not be opened or written. */
+export class StorageError extends OrchestratorError {
+  override readonly code = "STORAGE_ERROR";
+}

@@ -1,0 +1,66 @@
+/**
+ * JSON value types and the RFC 7396 merge patch used for context updates.
+ *
+ * @example
+ * ```ts
+ * mergePatch({ a: 1, b: { c: 2 } }, { b: { c: null, d: 3 } }); // { a: 1, b: { d: 3 } }
+ * ```
+ * @module
+ */
+import { z } from "zod";
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | {
+  [key: string]: JsonValue;
+};
+/** A JSON object, as used for instance context. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** Zod schema for any JSON value (rejects functions, undefined, NaN and Infinity). */
+export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
+  z.union([
+    z.null(),
+    z.boolean(),
+    z.number().refine(Number.isFinite, "must be a finite number"),
+    z.string(),
+    z.array(jsonValueSchema),
+    z.record(z.string(), jsonValueSchema),
+  ])
+);
+
+/** Zod schema for a JSON object. */
+export const jsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), jsonValueSchema);
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Apply an RFC 7396 JSON merge patch: objects merge recursively, `null` deletes a key, anything else
+ * replaces. Neither argument is modified.
+ */
+export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
+  const result: JsonObject = { ...target };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) {
+      delete result[key];
+    } else if (isObject(value)) {
+      const base = result[key];
+      result[key] = mergePatch(isObject(base) ? base : {}, value);
+    } else {
+      result[key] = value;
+    }
+  }
+  return result;
+}
+
+/** Serialize with object keys sorted, so equal values give equal strings (used for idempotency). */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
+      const obj = v as Record<string, unknown>;
+      return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
+    }
+    return v;
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * The MCP tools: each translates arguments into one engine call and the result into
+ * `structuredContent` plus its JSON text (for clients that read text). Failures become
+ * `isError` results whose text says what to do.
+ * @module
+ */
+import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
+import type { z } from "zod";
+import type { Definitions } from "../definitions/types.ts";
+import type { WorkflowEngine } from "../engine/engine.ts";
+import { OrchestratorError } from "../errors.ts";
+import type { JsonObject } from "../json.ts";
+import { log } from "../log.ts";
+import type { Report } from "../store/types.ts";
+import howto from "./howto_create_workflow.md" with { type: "text" };
+import { inputSchemas, outputSchemas } from "./schemas.ts";
+
+type ToolName = keyof typeof inputSchemas;
+type Input<N extends ToolName> = z.output<typeof inputSchemas[N]>;
+type Output<N extends ToolName> = z.input<typeof outputSchemas[N]>;
+
+interface ToolSpec<N extends ToolName> {
+  title: string;
+  description: string;
+  readOnly: boolean;
+  idempotent: boolean;
+  destructive?: boolean;
+  run: (args: Input<N>, ctx: ServerContext) => Output<N> | Promise<Output<N>>;
+}
+
+type ToolSpecs = { [N in ToolName]: ToolSpec<N> };
+
+/** Text of a failed call: the error's own message for ours, a generic line for bugs. */
+function errorText(error: unknown): string {
+  if (error instanceof OrchestratorError) return error.message;
+  if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
+    return `Permission denied: ${(error as Error).message}`;
+  }
+  log.error(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+  return `Internal error: ${error instanceof Error ? error.message : String(error)}. ` +
+    `The server log (stderr) has details; no state was changed by the failed call.`;
+}
+
+function page<T>(items: T[], total: number, offset: number, limit: number) {
+  return {
+    total,
+    offset,
+    limit,
+    ...(offset + items.length < total ? { next_offset: offset + items.length } : {}),
+  };
+}
+
+function specs(engine: WorkflowEngine, definitions: Definitions): ToolSpecs {
+  return {
+    list_workflows: {
+      title: "List workflows",
+      description: "List the workflows this server can run, with their description and step " +
+        "names. Invalid workflows are listed with valid=false and the errors to fix. Call this " +
+        "first to choose a workflow_name for start_workflow.",
+      readOnly: true,
+      idempotent: true,
+      run: () => ({
+        workflows: definitions.list().map((entry) =>
+          entry.valid
+            ? {
+              name: entry.name,
+              description: entry.definition.description,
+              steps: entry.definition.steps.map((s) => s.name),
+              valid: true,
+            }
+            : {
+              name: entry.name,
+              description: entry.description,
+              steps: entry.steps,
+              valid: false,
+              errors: entry.errors,
+            }
+        ),
+      }),
+    },
+    start_workflow: {
+      title: "Start a workflow",
+      description: "Start a new run of a workflow. Returns instance_id and next_step: do what " +
+        "next_step.instructions say, then call advance_workflow with a report whose step_id is " +
+        "next_step.step_name. Keep the instance_id: it is how you continue or resume the run.",
+      readOnly: false,
+      idempotent: false,
+      run: (args) => engine.start(args.workflow_name, (args.context ?? {}) as JsonObject),
+    },
+    get_workflow_status: {
+      title: "Get run status",
+      description: "The persisted state of a run: status, current step, context and how many " +
+        "steps were recorded. Read-only.",
+      readOnly: true,
+      idempotent: true,
+      run: (args) => engine.status(args.instance_id),
+    },
+    advance_workflow: {
+      title: "Report a step and get the next",
+      description: "Report the outcome of the current step and receive the next step's " +
+        "instructions (or FINISH with status COMPLETED/FAILED when the run ends). report.step_id " +
+        "must be the current step's name; report.status is usually 'success' or 'failure'. Put " +
+        "facts later steps need in context_updates (a JSON merge patch). Retrying the identical " +
+        "call returns the same answer.",
+      readOnly: false,
+      idempotent: true,
+      run: (args, ctx) =>
+        engine.advance(
+          args.instance_id,
+          args.report as Report,
+          args.context_updates as JsonObject | undefined,
+          { signal: ctx.mcpReq.signal },
+        ),
+    },
+    resume_workflow: {
+      title: "Resume a run",
+      description: "Continue a run after an interruption (new conversation, restart). Give the " +
+        "step you believe is current; the server compares it with the persisted state, explains " +
+        "any difference in 'reconciliation', and returns the step to work on. A report is applied " +
+        "only when your step matches the server's.",
+      readOnly: false,
+      idempotent: false,
+      run: (args, ctx) =>
+        engine.resume(
+          args.instance_id,
+          args.assumed_current_step_name,
+          args.report as Report | undefined,
+          args.context_updates as JsonObject | undefined,
+          { signal: ctx.mcpReq.signal },
+        ),
+    },
+    get_howto_create_workflow_content: {
+      title: "How to write a workflow",
+      description: "The guide to authoring a workflow folder (index.md, step files, routes, " +
+        "includes, placeholders), with a complete example. Read it before creating a workflow.",
+      readOnly: true,
+      idempotent: true,
+      run: () => ({ content: howto }),
+    },
+    list_instances: {
+      title: "List runs",
+      description: "List workflow runs, newest first, optionally only one workflow's or one " +
+        "status's (RUNNING, SUSPENDED, COMPLETED, FAILED, CANCELLED). Paginated: pass next_offset " +
+        "as offset for the next page.",
+      readOnly: true,
+      idempotent: true,
+      run: (args) => {
+        const { instances, total } = engine.listInstances({
+          workflowName: args.workflow_name,
+          status: args.status,
+          limit: args.limit,
+          offset: args.offset,
+        });
+        return { instances, ...page(instances, total, args.offset, args.limit) };
+      },
+    },
+    cancel_workflow: {
+      title: "Cancel a run",
+      description: "End a running workflow as CANCELLED. It then accepts no more reports. Use " +
+        "when the user abandons the task.",
+      readOnly: false,
+      idempotent: false,
+      destructive: true,
+      run: (args) => engine.cancel(args.instance_id, args.reason),
+    },
+    get_workflow_history: {
+      title: "Get run history",
+      description: "Every recorded step of a run, oldest first: the report received, the " +
+        "context updates, and who decided the next step (declared route, AI, start, resume) " +
+        "with its reasoning. Paginated.",
+      readOnly: true,
+      idempotent: true,
+      run: (args) => {
+        const { entries, total } = engine.history(args.instance_id, args);
+        return {
+          instance_id: args.instance_id,
+          entries,
+          ...page(entries, total, args.offset, args.limit),
+        };
+      },
+    },
+  };
+}
+
+/** Register every tool on `server`. */
+export function registerTools(
+  server: McpServer,
+  engine: WorkflowEngine,
+  definitions: Definitions,
+): void {
+  for (const [name, spec] of Object.entries(specs(engine, definitions))) {
+    const tool = spec as ToolSpec<ToolName>;
+    server.registerTool(
+      name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: inputSchemas[name as ToolName],
+        outputSchema: outputSchemas[name as ToolName],
+        annotations: {
+          title: tool.title,
+          readOnlyHint: tool.readOnly,
+          idempotentHint: tool.idempotent,
+          destructiveHint: tool.destructive ?? false,
+          openWorldHint: false,
+        },
+      },
+      async (args: unknown, ctx: ServerContext) => {
+        try {
+          const result = await tool.run(args as Input<ToolName>, ctx);
+          return {
+            content: [{ type: "text" as const, text: JSON.stringify(result) }],
+            structuredContent: result as Record<string, unknown>,
+          };
+        } catch (error) {
+          return { content: [{ type: "text" as const, text: errorText(error) }], isError: true };
+        }
+      },
+    );
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The SQLite schema as a list of forward-only migrations. `PRAGMA user_version` holds the number of
+ * migrations applied; migration `i` takes a database from version `i` to `i + 1`. Never edit a
+ * released migration: append a new one.
+ *
+ * @example
+ * ```ts
+ * import { MIGRATIONS, SCHEMA_VERSION } from "./schema.ts";
+ * console.log(SCHEMA_VERSION === MIGRATIONS.length); // true
+ * ```
+ * @module
+ */
+
+/** One schema step: SQL run inside the migration transaction. */
+export interface Migration {
+  /** What the migration does, for error messages. */
+  description: string;
+  /** The statements, run with `exec` inside the migration transaction. */
+  sql: string;
+}
+
+/** Every migration, oldest first. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    description: "create workflow_instances, workflow_history and workflow_definitions",
+    sql: `
+      CREATE TABLE workflow_instances (
+        id              TEXT PRIMARY KEY NOT NULL,
+        workflow_name   TEXT NOT NULL,
+        definition_hash TEXT NOT NULL,
+        status          TEXT NOT NULL
+          CHECK (status IN ('RUNNING', 'SUSPENDED', 'COMPLETED', 'FAILED', 'CANCELLED')),
+        current_step    TEXT NOT NULL,
+        context         TEXT NOT NULL,
+        version         INTEGER NOT NULL CHECK (version >= 1),
+        history_length  INTEGER NOT NULL CHECK (history_length >= 0),
+        created_at      TEXT NOT NULL,
+        updated_at      TEXT NOT NULL,
+        completed_at    TEXT
+      );
+
+      -- Listing is "newest first" with optional workflow/status filters; each index serves one
+      -- filter combination in order, so a page costs O(log n + offset + limit).
+      CREATE INDEX workflow_instances_by_updated
+        ON workflow_instances (updated_at DESC, id DESC);
+      CREATE INDEX workflow_instances_by_status
+        ON workflow_instances (status, updated_at DESC, id DESC);
+      CREATE INDEX workflow_instances_by_workflow
+        ON workflow_instances (workflow_name, updated_at DESC, id DESC);
+      CREATE INDEX workflow_instances_by_workflow_status
+        ON workflow_instances (workflow_name, status, updated_at DESC, id DESC);
+
+      -- A rowid table (not WITHOUT ROWID): rows carry the report and the replayable response,
+      -- often several KB, and SQLite keeps large rows better in a table b-tree than in the
+      -- index b-tree a WITHOUT ROWID table uses. The primary key is the (instance_id, seq) index.
+      CREATE TABLE workflow_history (
+        instance_id     TEXT NOT NULL
+          REFERENCES workflow_instances (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL CHECK (seq >= 1),
+        step_name       TEXT,
+        report          TEXT,
+        context_updates TEXT,
+        decision_source TEXT NOT NULL,
+        next_step       TEXT NOT NULL,
+        reasoning       TEXT,
+        model           TEXT,
+        tokens_in       INTEGER,
+        tokens_out      INTEGER,
+        latency_ms      INTEGER,
+        status_after    TEXT NOT NULL,
+        request_hash    TEXT,
+        response        TEXT NOT NULL,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (instance_id, seq)
+      );
+
+      CREATE TABLE workflow_definitions (
+        hash          TEXT PRIMARY KEY NOT NULL,
+        workflow_name TEXT NOT NULL,
+        body          TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/** The schema version this build creates and understands (`PRAGMA user_version`). */
+export const SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,0 +1,132 @@
+/**
+ * The persisted state model and the `Store` interface the engine writes through.
+ * @module
+ */
+import type { JsonObject, JsonValue } from "../json.ts";
+
+/** Lifecycle of a workflow instance. */
+export type InstanceStatus = "RUNNING" | "SUSPENDED" | "COMPLETED" | "FAILED" | "CANCELLED";
+
+/** Statuses after which an instance accepts no more reports. */
+export const FINISHED_STATUSES: ReadonlySet<InstanceStatus> = new Set([
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+]);
+
+/** One run of a workflow. */
+export interface Instance {
+  id: string;
+  workflowName: string;
+  /** Hash of the definition the run started with (see `WorkflowDefinition.hash`). */
+  definitionHash: string;
+  status: InstanceStatus;
+  /** The step the client is working on; "FINISH" once finished. */
+  currentStep: string;
+  context: JsonObject;
+  /** Incremented by every change: the optimistic-concurrency token. */
+  version: number;
+  historyLength: number;
+  /** ISO-8601 timestamps. */
+  createdAt: string;
+  updatedAt: string;
+  completedAt: string | null;
+}
+
+/** What the client reported about a step (seed field names). */
+export interface Report {
+  step_id: string;
+  status: string;
+  result?: JsonValue;
+  message?: string;
+  details?: JsonValue;
+  error?: JsonValue;
+}
+
+/** Who decided a transition, and at what cost. */
+export interface Decision {
+  source: "start" | "route" | "ai" | "resume" | "cancel";
+  nextStep: string;
+  reasoning?: string;
+  model?: string;
+  tokensIn?: number;
+  tokensOut?: number;
+  latencyMs?: number;
+}
+
+/** A history row to append (the store assigns `seq` and `createdAt`). */
+export interface NewHistoryEntry {
+  /** The step the report was about (null for the start entry). */
+  step: string | null;
+  report: Report | null;
+  contextUpdates: JsonObject | null;
+  decision: Decision;
+  /** Instance status after this entry was applied. */
+  statusAfter: InstanceStatus;
+  /** Canonical hash of the request that produced this entry (for idempotent retries), if any. */
+  requestHash: string | null;
+  /** The response the tool returned for this entry, replayed on an identical retry. */
+  response: JsonObject;
+}
+
+/** A persisted history row. */
+export interface HistoryEntry extends NewHistoryEntry {
+  instanceId: string;
+  /** 1-based sequence within the instance. */
+  seq: number;
+  createdAt: string;
+}
+
+/** The new state written by a transition. */
+export interface InstanceChange {
+  status: InstanceStatus;
+  currentStep: string;
+  context: JsonObject;
+}
+
+/** Filters and paging for `listInstances`. */
+export interface InstanceQuery {
+  workflowName?: string;
+  status?: InstanceStatus;
+  /** At most this many rows (1..500). */
+  limit: number;
+  offset: number;
+}
+
+/** Durable storage of instances, history and pinned definitions. Every method is one transaction. */
+export interface Store {
+  /** Insert a new instance (version 1) and its first history entry atomically. */
+  createInstance(
+    init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
+    entry: NewHistoryEntry,
+  ): Instance;
+  getInstance(id: string): Instance | undefined;
+  /**
+   * Apply a change and append its history entry atomically, only if the instance is still at
+   * `expectedVersion`.
+   * @throws {ConflictError} the version moved (another call won)
+   * @throws {UnknownInstanceError}
+   */
+  applyTransition(
+    id: string,
+    expectedVersion: number,
+    change: InstanceChange,
+    entry: NewHistoryEntry,
+  ): Instance;
+  /** The most recent history entry, if any. */
+  lastHistoryEntry(id: string): HistoryEntry | undefined;
+  /** History in sequence order; `total` counts all rows for the instance. */
+  listHistory(
+    id: string,
+    page: { limit: number; offset: number },
+  ): { entries: HistoryEntry[]; total: number };
+  /** The last `count` history entries, oldest first. */
+  recentHistory(id: string, count: number): HistoryEntry[];
+  /** Newest first (by `updatedAt`, then id). */
+  listInstances(query: InstanceQuery): { instances: Instance[]; total: number };
+  /** Remember a definition by hash (no-op if already stored). */
+  pinDefinition(hash: string, workflowName: string, definitionJson: string): void;
+  /** A pinned definition's JSON, if stored. */
+  pinnedDefinition(hash: string): string | undefined;
+  close(): void;
+}

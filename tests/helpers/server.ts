@@ -1,0 +1,111 @@
+/**
+ * Test harness: spawns main.ts exactly as `deno task start` would (same permission flags) and
+ * connects the official MCP client to it over stdio.
+ * @module
+ */
+import { Client } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { fileURLToPath as fromFileUrl } from "node:url";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config.ts";
+import { permissionFlags } from "../../src/permissions.ts";
+
+/** The repository's main.ts. */
+export const MAIN = fromFileUrl(new URL("../../main.ts", import.meta.url));
+/** The built-in workflows folder. */
+export const BUILTIN_WORKFLOWS = fromFileUrl(new URL("../../workflows", import.meta.url));
+
+/** Options for one spawned server. */
+export interface ServerOptions {
+  workflowsDir?: string;
+  dbPath?: string;
+  /** Extra environment variables for the server process. */
+  env?: Record<string, string>;
+  /** Extra command-line arguments after main.ts. */
+  args?: string[];
+}
+
+/** A connected client plus what the test needs to inspect. */
+export interface Connected {
+  client: Client;
+  dbPath: string;
+  workflowsDir: string;
+  stderr: () => string;
+  close: () => Promise<void>;
+}
+
+/** The `deno run` argument list the launcher would use for these paths (stub decider). */
+export function serverArgs(workflowsDir: string, dbPath: string, extra: string[] = []): string[] {
+  const config = loadConfig({
+    WORKFLOW_DEFINITIONS_DIR: workflowsDir,
+    WORKFLOW_DB_PATH: dbPath,
+    AI_PROVIDER: "stub",
+  });
+  return [
+    "run",
+    "--no-prompt",
+    ...permissionFlags(config),
+    MAIN,
+    `--workflows-dir=${workflowsDir}`,
+    `--db-path=${dbPath}`,
+    "--ai-provider=stub",
+    ...extra,
+  ];
+}
+
+/** A fresh temp dir holding the DB of one test. */
+export function tempDbPath(): string {
+  return join(Deno.makeTempDirSync({ prefix: "orch-test-" }), "data", "workflows.sqlite");
+}
+
+/** Spawn the server and connect an SDK v2 client over stdio. */
+export async function connect(options: ServerOptions = {}): Promise<Connected> {
+  const workflowsDir = options.workflowsDir ?? BUILTIN_WORKFLOWS;
+  const dbPath = options.dbPath ?? tempDbPath();
+  const transport = new StdioClientTransport({
+    command: Deno.execPath(),
+    args: serverArgs(workflowsDir, dbPath, options.args),
+    env: { NO_COLOR: "1", ...options.env },
+    stderr: "pipe",
+  });
+  let errors = "";
+  transport.stderr?.on("data", (chunk: Uint8Array) => {
+    errors += new TextDecoder().decode(chunk);
+  });
+  const client = new Client({ name: "orchestrator-test", version: "1.0.0" });
+  await client.connect(transport);
+  return {
+    client,
+    dbPath,
+    workflowsDir,
+    stderr: () => errors,
+    close: () => client.close(),
+  };
+}
+
+/** Call a tool and return its structured content, failing the test on an error result. */
+export async function call<T = Record<string, unknown>>(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<T> {
+  const result = await client.callTool({ name, arguments: args });
+  if (result.isError) {
+    const text = (result.content as { text?: string }[]).map((c) => c.text).join("\n");
+    throw new Error(`${name} failed: ${text}`);
+  }
+  return result.structuredContent as T;
+}
+
+/** Call a tool expecting an error result; returns its text. */
+export async function callError(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<string> {
+  const result = await client.callTool({ name, arguments: args });
+  if (!result.isError) {
+    throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
+  }
+  return (result.content as { text?: string }[]).map((c) => c.text).join("\n");
+}

@@ -1,0 +1,74 @@
+/**
+ * Shared builders for store tests: a temp database path and typical instance/history values.
+ * @module
+ */
+import type { InstanceChange, NewHistoryEntry } from "../../src/store/types.ts";
+
+/**
+ * A fresh database path inside a new temp dir (the file does not exist yet); `using` it removes
+ * the dir at the end of the scope.
+ */
+export function tempDbPath(
+  name = "workflows.sqlite",
+): { dir: string; path: string } & Disposable {
+  const dir = Deno.makeTempDirSync({ prefix: "store-test-" });
+  return {
+    dir,
+    path: `${dir}/${name}`,
+    [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }),
+  };
+}
+
+/** Close the store at the end of the `using` scope, even when an assertion fails. */
+export function disposable<T extends { close(): void }>(store: T): T & Disposable {
+  return Object.assign(store, { [Symbol.dispose]: () => store.close() });
+}
+
+/** Initial values for `createInstance`. */
+export function newInstance(
+  id: string = crypto.randomUUID(),
+  workflowName = "REFACTOR_WITH_TESTS",
+): { id: string; workflowName: string; definitionHash: string } & InstanceChange {
+  return {
+    id,
+    workflowName,
+    definitionHash: "sha256-abc",
+    status: "RUNNING",
+    currentStep: "identify_target",
+    context: { repo: "x", nested: { n: 1, list: [1, "two", null, true] } },
+  };
+}
+
+/** The history entry written when an instance starts. */
+export function startEntry(): NewHistoryEntry {
+  return {
+    step: null,
+    report: null,
+    contextUpdates: null,
+    decision: { source: "start", nextStep: "identify_target" },
+    statusAfter: "RUNNING",
+    requestHash: null,
+    response: { next_step: { step_name: "identify_target", instructions: "Find it." } },
+  };
+}
+
+/** A history entry for a routed report on `step` that moves to `next`. */
+export function reportEntry(step: string, next: string, n = 0): NewHistoryEntry {
+  return {
+    step,
+    report: { step_id: step, status: "success", result: { n } },
+    contextUpdates: { last: n },
+    decision: {
+      source: "ai",
+      nextStep: next,
+      reasoning: `because ${n}`,
+      model: "stub-model",
+      tokensIn: 120,
+      tokensOut: 30,
+      latencyMs: 42,
+    },
+    statusAfter: "RUNNING",
+    requestHash: `hash-${n}`,
+    response: { next_step: { step_name: next, instructions: `Do ${next}.` }, n },
+  };
+}
