@@ -1,5 +1,6 @@
 /**
- * Command-line entry: `orchestrator-mcp-server [serve]` runs the MCP server on stdio.
+ * Command-line entry: `orchestrator-mcp-server [serve] [--http HOST:PORT]` runs the MCP server on
+ * stdio, or on Streamable HTTP.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -11,14 +12,24 @@ import { log, setLogLevel } from "./src/log.ts";
 import { createMcpServer, serveStdio } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
 import { CLI_OPTIONS } from "./src/cli/options.ts";
+import { COMMANDS_HELP, runAuthoringCommand } from "./src/cli/commands.ts";
+import { BUILTIN_WORKFLOWS_DIR } from "./src/definitions/builtin.ts";
+import { resolveHttpToken } from "./src/mcp/http_auth.ts";
+import { bindPermission, parseBindAddress } from "./src/mcp/http_bind.ts";
+import { deniedNetHosts } from "./src/permissions.ts";
+import { serveHttpUntilSignal } from "./src/mcp/http_run.ts";
 
 const HELP = `orchestrator-mcp-server ${VERSION}: runs Markdown workflows for MCP clients.
 
 Usage:
   orchestrator-mcp-server [serve] [options]   serve MCP on stdio (default)
+  orchestrator-mcp-server serve --http 127.0.0.1:8808
+                                              serve MCP over Streamable HTTP at /mcp
+${COMMANDS_HELP}
 
 Options (each also an environment variable):
-  --workflows-dir DIR    WORKFLOW_DEFINITIONS_DIR  workflow folders (default ./workflows)
+  --workflows-dir DIR    WORKFLOW_DEFINITIONS_DIR  workflow folders (default ./workflows if it
+                                                   exists, else the built-in workflows)
   --db-path FILE         WORKFLOW_DB_PATH          SQLite file (default ./data/workflows.sqlite)
   --db-synchronous MODE  WORKFLOW_DB_SYNCHRONOUS   NORMAL (default) or FULL
   --ai-provider NAME     AI_PROVIDER               gemini | openai | sampling | stub
@@ -27,7 +38,10 @@ Options (each also an environment variable):
   --ai-endpoint URL      AI_SERVICE_ENDPOINT       base URL of the AI API
   --ai-timeout-ms N      AI_REQUEST_TIMEOUT_MS     (default 30000)
   --log-level LEVEL      LOG_LEVEL                 debug | info | warn | error
-  Keys only from the environment: AI_SERVICE_API_KEY or GEMINI_API_KEY; USE_STUB_AI_CLIENT=true.
+  --http HOST:PORT                                 serve over HTTP instead of stdio
+  --no-auth                                        HTTP without a bearer token (warned)
+  Only from the environment: AI_SERVICE_API_KEY or GEMINI_API_KEY; USE_STUB_AI_CLIENT=true;
+  MCP_HTTP_TOKEN (bearer token HTTP clients must send; generated and printed when unset).
   -h, --help             this text
   -V, --version          print the version
 `;
@@ -35,7 +49,32 @@ Options (each also an environment variable):
 async function serve(flags: Record<string, string | boolean | undefined>): Promise<void> {
   const config = loadConfig(readEnv(), flags as Record<string, string>);
   setLogLevel(config.logLevel);
-  const app = openApp(config, { watch: true });
+  if (flags["no-auth"] && flags.http === undefined) {
+    throw new OrchestratorError("--no-auth only applies to --http HOST:PORT; remove it for stdio.");
+  }
+  const bind = typeof flags.http === "string" ? parseBindAddress(flags.http) : undefined;
+  const denied = deniedNetHosts(config, bind && bindPermission(bind));
+  if (denied.length) {
+    throw new OrchestratorError(
+      `missing permission: network access to ${denied.join(", ")}. With deno run add ` +
+        `--allow-net=${denied.join(",")} ('deno task start' grants it for you); a compiled ` +
+        `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
+    );
+  }
+  // The built-ins never change (and cannot be watched inside a compiled binary).
+  const app = openApp(config, { watch: config.definitionsDir !== BUILTIN_WORKFLOWS_DIR });
+  if (bind) {
+    const token = resolveHttpToken(config.httpToken, { noAuth: flags["no-auth"] === true });
+    try {
+      await serveHttpUntilSignal(() => createMcpServer(app.engine, app.definitions), {
+        bind,
+        token,
+      });
+    } finally {
+      app.close();
+    }
+    return;
+  }
   const server = createMcpServer(app.engine, app.definitions);
   // The client closing stdin ends the session; the file watcher would otherwise keep us alive.
   process.stdin.on("end", () => void server.close());
@@ -72,6 +111,12 @@ async function main(args: string[]): Promise<void> {
   switch (command) {
     case "serve":
       return await serve(values);
+    case "validate":
+    case "list":
+    case "graph":
+    case "instances":
+      Deno.exitCode = runAuthoringCommand(command, values, positionals.slice(1));
+      return;
     default:
       throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);
   }

@@ -1,6 +1,7 @@
 /**
- * `deno task start`: reads the configuration, then runs main.ts with exactly the permissions it
- * needs (the workflows dir and DB folder, our env vars, the AI host) — never `-A`.
+ * `deno task start` / `deno task cli`: reads the configuration, then runs main.ts with exactly the
+ * permissions the command needs (the workflows dir and DB folder, our env vars, the AI host; only
+ * the definitions dir for `validate`, `list` and `graph`) — never `-A`.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -9,17 +10,27 @@ import { loadConfig, readEnv } from "../src/config.ts";
 import { CLI_OPTIONS } from "../src/cli/options.ts";
 import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
+import { definitionsOnlyFlags } from "../src/cli/permissions.ts";
+import { bindPermission, parseBindAddress } from "../src/mcp/http_bind.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
 
 try {
-  const { values } = parseArgs({ args: Deno.args, options: CLI_OPTIONS, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: Deno.args,
+    options: CLI_OPTIONS,
+    allowPositionals: true,
+  });
   const config = loadConfig(readEnv(), values as Record<string, string>);
   const child = new Deno.Command("deno", {
     args: [
       "run",
       "--no-prompt",
-      ...permissionFlags(config),
+      ...definitionsOnlyFlags(config, positionals, values) ?? permissionFlags(config, {
+        httpBind: values.http === undefined
+          ? undefined
+          : bindPermission(parseBindAddress(values.http)),
+      }),
       MAIN,
       ...Deno.args,
       `--workflows-dir=${config.definitionsDir}`,

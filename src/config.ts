@@ -11,6 +11,7 @@
  */
 import { resolve } from "node:path";
 import { z } from "zod";
+import { defaultDefinitionsDir } from "./definitions/builtin.ts";
 import { ConfigError } from "./errors.ts";
 
 /** Every environment variable the server reads (and so the `--allow-env` list). */
@@ -27,7 +28,15 @@ export const ENV_VARS = [
   "AI_REQUEST_TIMEOUT_MS",
   "USE_STUB_AI_CLIENT",
   "LOG_LEVEL",
+  "MCP_HTTP_TOKEN",
 ] as const;
+
+/** Variables whose values are secrets: configuration errors never print them. */
+const SECRET_VARS: ReadonlySet<string> = new Set([
+  "AI_SERVICE_API_KEY",
+  "GEMINI_API_KEY",
+  "MCP_HTTP_TOKEN",
+]);
 
 /**
  * Variables our dependencies read: the `yaml` parser prints debug output to stdout when these are
@@ -64,6 +73,7 @@ export type Provider = typeof PROVIDERS[number];
 
 /** The validated configuration. Paths are absolute. */
 export interface Config {
+  /** `WORKFLOW_DEFINITIONS_DIR`, else `./workflows` if it exists, else the built-in workflows. */
   definitionsDir: string;
   dbPath: string;
   dbSynchronous: "NORMAL" | "FULL";
@@ -76,12 +86,14 @@ export interface Config {
   aiServiceApiKey?: string;
   aiRequestTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** Bearer token HTTP clients must send (`serve --http`); generated at start-up when unset. */
+  httpToken?: string;
 }
 
 const truthy = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v?.trim() ?? "");
 
 const rawSchema = z.object({
-  WORKFLOW_DEFINITIONS_DIR: z.string().min(1).default("./workflows"),
+  WORKFLOW_DEFINITIONS_DIR: z.string().min(1).optional(),
   WORKFLOW_DB_PATH: z.string().min(1).default("./data/workflows.sqlite"),
   WORKFLOW_DB_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
   AI_PROVIDER: z.enum(PROVIDERS).optional(),
@@ -93,6 +105,10 @@ const rawSchema = z.object({
   AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   USE_STUB_AI_CLIENT: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  MCP_HTTP_TOKEN: z.string().regex(
+    /^[A-Za-z0-9._~+/=-]{16,}$/,
+    "use at least 16 characters from A-Z a-z 0-9 . _ ~ + / = - (e.g. `openssl rand -hex 32`)",
+  ).optional(),
 });
 
 /** Read the variables of `ENV_VARS` from the process environment (empty strings count as unset). */
@@ -130,7 +146,7 @@ export function loadConfig(
     const flag = Object.entries(FLAG_TO_ENV).find(([, env]) => env === name)?.[0];
     throw new ConfigError(
       `Invalid configuration: ${name}${flag ? ` (--${flag})` : ""}=${
-        JSON.stringify(merged[name as EnvVar])
+        SECRET_VARS.has(name) ? "(hidden)" : JSON.stringify(merged[name as EnvVar])
       }: ${issue.message}.`,
     );
   }
@@ -166,8 +182,17 @@ export function loadConfig(
         "OpenAI-compatible API (e.g. http://127.0.0.1:11434/v1 for Ollama).",
     );
   }
+  if (provider === "openai" && !raw.AI_MODEL_NAME) {
+    throw new ConfigError(
+      `Invalid configuration: AI_PROVIDER=openai (${reason}) needs AI_MODEL_NAME (--ai-model), ` +
+        "the model to ask at AI_SERVICE_ENDPOINT (e.g. llama3.2 for Ollama, " +
+        "openai/gpt-4o-mini for OpenRouter).",
+    );
+  }
   return {
-    definitionsDir: resolve(raw.WORKFLOW_DEFINITIONS_DIR),
+    definitionsDir: raw.WORKFLOW_DEFINITIONS_DIR
+      ? resolve(raw.WORKFLOW_DEFINITIONS_DIR)
+      : defaultDefinitionsDir(),
     dbPath: resolve(raw.WORKFLOW_DB_PATH),
     dbSynchronous: raw.WORKFLOW_DB_SYNCHRONOUS,
     aiProvider: provider,
@@ -178,5 +203,6 @@ export function loadConfig(
     aiServiceApiKey: apiKey,
     aiRequestTimeoutMs: raw.AI_REQUEST_TIMEOUT_MS,
     logLevel: raw.LOG_LEVEL,
+    httpToken: raw.MCP_HTTP_TOKEN,
   };
 }

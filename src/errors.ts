@@ -107,6 +107,19 @@ export class DecisionError extends OrchestratorError {
   override readonly retryable = true;
 }
 
+/** `AI_PROVIDER=sampling`, but the connected client cannot sample (no declared capability). */
+export class SamplingUnavailableError extends OrchestratorError {
+  override readonly code = "SAMPLING_UNAVAILABLE";
+  constructor() {
+    super(
+      "AI_PROVIDER=sampling, but this MCP client did not declare the 'sampling' capability, so " +
+        "the server cannot ask its model to choose the next step. Nothing was changed. Use a " +
+        "client that supports sampling, or configure another decision maker: set GEMINI_API_KEY " +
+        "(gemini), or AI_SERVICE_ENDPOINT and AI_MODEL_NAME (openai).",
+    );
+  }
+}
+
 /** The database could not be opened or written. */
 export class StorageError extends OrchestratorError {
   override readonly code = "STORAGE_ERROR";

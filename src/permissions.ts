@@ -15,7 +15,7 @@ import { type Config, ENV_VARS, LIBRARY_ENV_VARS } from "./config.ts";
 export const GEMINI_HOST = "generativelanguage.googleapis.com";
 
 /** A path plus its real path when that differs (Deno checks the path actually opened). */
-function withRealPath(path: string): string[] {
+export function withRealPath(path: string): string[] {
   try {
     const real = Deno.realPathSync(path);
     return real === path ? [path] : [path, real];
@@ -31,7 +31,17 @@ export function aiHosts(config: Config): string[] {
   return config.aiProvider === "gemini" ? [GEMINI_HOST] : [];
 }
 
-/** `deno run` permission flags granting exactly what `config` needs (plus an HTTP bind address). */
+/**
+ * Deno's `request.signal` of `Deno.serve` aborts on every finished response unless this flag
+ * opts in to aborting only on client disconnects — which is what the MCP SDK's HTTP transports
+ * expect (and it silences Deno's warning about the legacy behaviour).
+ */
+export const HTTP_RUNTIME_FLAG = "--unstable-no-legacy-abort";
+
+/**
+ * `deno run` flags granting exactly what `config` needs; with an HTTP bind address, also
+ * `--allow-net` for it and `HTTP_RUNTIME_FLAG`.
+ */
 export function permissionFlags(config: Config, options: { httpBind?: string } = {}): string[] {
   const dbDir = dirname(config.dbPath);
   const flags = [
@@ -41,5 +51,50 @@ export function permissionFlags(config: Config, options: { httpBind?: string } =
   ];
   const net = [...aiHosts(config), ...(options.httpBind ? [options.httpBind] : [])];
   if (net.length) flags.push(`--allow-net=${net.join(",")}`);
+  if (options.httpBind) flags.push(HTTP_RUNTIME_FLAG);
   return flags;
+}
+
+/**
+ * Hosts a compiled binary may reach, fixed at compile time: the Gemini API, the documented
+ * OpenAI-compatible services, this machine (Ollama, vLLM, llama.cpp servers; HTTP on loopback)
+ * and `0.0.0.0` (HTTP inside a container). Any port of each.
+ */
+export const COMPILED_NET_HOSTS = [
+  GEMINI_HOST,
+  "api.openai.com",
+  "openrouter.ai",
+  "127.0.0.1",
+  "localhost",
+  "[::1]",
+  "0.0.0.0",
+] as const;
+
+/**
+ * The permission flags baked into the `deno compile` binary. Read and write cannot be narrowed
+ * to paths chosen at run time, so they are unrestricted and the server confines itself (real-path
+ * checks against the workflows folder; it writes only the configured database); environment and
+ * network stay scoped. `extraNetHosts` adds hosts (e.g. a private AI endpoint) at build time.
+ */
+export function compiledPermissionFlags(extraNetHosts: readonly string[] = []): string[] {
+  return [
+    "--no-prompt",
+    "--allow-read",
+    "--allow-write",
+    `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`,
+    `--allow-net=${[...COMPILED_NET_HOSTS, ...extraNetHosts].join(",")}`,
+    HTTP_RUNTIME_FLAG,
+  ];
+}
+
+/**
+ * Network destinations (`host[:port]`) this process needs but may not use: the AI host of
+ * `config` and the HTTP bind address. Checked at start-up so a compiled binary built without a
+ * host fails with one clear line instead of on the first AI call.
+ */
+export function deniedNetHosts(config: Config, httpBind?: string): string[] {
+  const needed = [...aiHosts(config), ...(httpBind ? [httpBind] : [])];
+  return needed.filter((host) =>
+    Deno.permissions.querySync({ name: "net", host }).state !== "granted"
+  );
 }

@@ -14,6 +14,13 @@ export const CLI_OPTIONS = {
   "ai-endpoint": { type: "string" },
   "ai-timeout-ms": { type: "string" },
   "log-level": { type: "string" },
+  http: { type: "string" },
+  "no-auth": { type: "boolean" },
+  json: { type: "boolean" },
+  instance: { type: "string" },
+  workflow: { type: "string" },
+  status: { type: "string" },
+  limit: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;

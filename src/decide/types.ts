@@ -31,10 +31,35 @@ export interface DecisionOutput {
   tokensOut?: number;
 }
 
+/** One turn of a conversation with a model. */
+export interface ChatMessage {
+  role: "user" | "assistant";
+  text: string;
+}
+
+/** A request to the connected client's own model (MCP sampling). */
+export interface SampleRequest {
+  system: string;
+  messages: ChatMessage[];
+  maxTokens: number;
+  /** How long the client may take (`AI_REQUEST_TIMEOUT_MS`). */
+  timeoutMs: number;
+}
+
+/** The client model's answer to a `SampleRequest`. */
+export interface SampleAnswer {
+  text: string;
+  model?: string;
+}
+
 /** Per-call facilities of the request a decision serves. */
 export interface DecisionCall {
   /** Aborted when the client cancels the request. */
   signal?: AbortSignal;
+  /** Tell the client what the decision is doing (absent when it asked for no progress). */
+  progress?: (message: string) => void;
+  /** Ask the client's model (absent when the client did not declare the sampling capability). */
+  sample?: (request: SampleRequest, signal: AbortSignal) => Promise<SampleAnswer>;
 }
 
 /** Chooses the next step when no declared route applies. */

@@ -44,6 +44,7 @@ export class DefinitionRegistry implements Definitions {
   #names: string[] = [];
   #rootReal = "";
   #listedAt = -Infinity;
+  readonly #listeners = new Set<() => void>();
 
   /** @param rootDir the definitions directory (one folder per workflow) */
   constructor(rootDir: string, options: RegistryOptions = {}) {
@@ -79,6 +80,16 @@ export class DefinitionRegistry implements Definitions {
     this.#listedAt = -Infinity;
     if (name === undefined) this.#cache.clear();
     else this.#cache.delete(name);
+    for (const listener of this.#listeners) listener();
+  }
+
+  /**
+   * Call `listener` after every `invalidate` (the watcher's debounced file changes).
+   * @returns a function that unsubscribes the listener
+   */
+  onChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => void this.#listeners.delete(listener);
   }
 
   #listing(): string[] {

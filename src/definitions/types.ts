@@ -84,4 +84,10 @@ export interface Definitions {
    * @throws {InvalidWorkflowError} the folder exists but does not validate
    */
   get(name: string): WorkflowDefinition;
+  /**
+   * Call `listener` whenever the files may have changed (after the watcher's debounced events), so
+   * catalogs built from `list()` (MCP prompts, resources) can refresh. Returns an unsubscribe
+   * function. Optional: a source that never changes need not implement it.
+   */
+  onChange?(listener: () => void): () => void;
 }

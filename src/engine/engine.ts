@@ -40,6 +40,7 @@ import {
   type Store,
 } from "../store/types.ts";
 import { applyInputs } from "./inputs.ts";
+import { checkJsonShape } from "./limits.ts";
 import { instructionsFor } from "./render.ts";
 import type {
   HistoryView,
@@ -66,6 +67,8 @@ export interface EngineDeps {
 }
 
 function checkSize(what: string, value: unknown, limit: number): void {
+  // Depth first: serializing or merging a pathologically deep value would overflow the stack.
+  checkJsonShape(what, value);
   const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
   if (bytes > limit) {
     throw new InvalidInputError(
@@ -153,6 +156,7 @@ export class WorkflowEngine {
     call?: DecisionCall,
   ): Promise<StepResponse> {
     checkSize("The report", report, MAX_REPORT_BYTES);
+    if (contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
     const instance = this.#instance(instanceId);
     const hash = requestHash({ report, contextUpdates: contextUpdates ?? null });
     if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
@@ -237,6 +241,8 @@ export class WorkflowEngine {
     contextUpdates?: JsonObject,
     call?: DecisionCall,
   ): Promise<ResumeResponse> {
+    if (report) checkSize("The report", report, MAX_REPORT_BYTES);
+    if (contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
     const instance = this.#instance(instanceId);
     const definition = this.#definitionFor(instance);
     const actual = instance.currentStep;

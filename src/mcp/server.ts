@@ -6,7 +6,10 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Definitions } from "../definitions/types.ts";
 import type { WorkflowEngine } from "../engine/engine.ts";
+import { log } from "../log.ts";
 import { VERSION } from "../version.ts";
+import { registerWorkflowPrompts } from "./prompts.ts";
+import { registerResources } from "./resources.ts";
 import { registerTools } from "./tools.ts";
 
 const INSTRUCTIONS =
@@ -23,6 +26,18 @@ export function createMcpServer(engine: WorkflowEngine, definitions: Definitions
     { instructions: INSTRUCTIONS },
   );
   registerTools(server, engine, definitions);
+  registerResources(server, engine, definitions);
+  const prompts = registerWorkflowPrompts(server, definitions);
+  // Hot reload: prompts follow the files; the workflow:// listing is computed on each request,
+  // so clients only need to be told it changed.
+  const unsubscribe = definitions.onChange?.(() => {
+    if (prompts.sync()) server.sendResourceListChanged();
+  });
+  const onclose = server.server.onclose;
+  server.server.onclose = () => {
+    unsubscribe?.();
+    onclose?.();
+  };
   return server;
 }
 
@@ -32,6 +47,9 @@ export async function serveStdio(server: McpServer): Promise<void> {
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
+  // Transport failures (e.g. a message over the SDK's 10 MiB stdio limit, which ends the session)
+  // would otherwise go unexplained.
+  server.server.onerror = (error) => log.warn(`MCP transport: ${error.message}`);
   await server.connect(transport);
   await closed;
 }

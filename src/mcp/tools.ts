@@ -12,6 +12,7 @@ import { OrchestratorError } from "../errors.ts";
 import type { JsonObject } from "../json.ts";
 import { log } from "../log.ts";
 import type { Report } from "../store/types.ts";
+import { decisionCall } from "./decision_call.ts";
 import howto from "./howto_create_workflow.md" with { type: "text" };
 import { inputSchemas, outputSchemas } from "./schemas.ts";
 
@@ -50,7 +51,11 @@ function page<T>(items: T[], total: number, offset: number, limit: number) {
   };
 }
 
-function specs(engine: WorkflowEngine, definitions: Definitions): ToolSpecs {
+function specs(
+  server: McpServer,
+  engine: WorkflowEngine,
+  definitions: Definitions,
+): ToolSpecs {
   return {
     list_workflows: {
       title: "List workflows",
@@ -109,7 +114,7 @@ function specs(engine: WorkflowEngine, definitions: Definitions): ToolSpecs {
           args.instance_id,
           args.report as Report,
           args.context_updates as JsonObject | undefined,
-          { signal: ctx.mcpReq.signal },
+          decisionCall(server, ctx),
         ),
     },
     resume_workflow: {
@@ -126,7 +131,7 @@ function specs(engine: WorkflowEngine, definitions: Definitions): ToolSpecs {
           args.assumed_current_step_name,
           args.report as Report | undefined,
           args.context_updates as JsonObject | undefined,
-          { signal: ctx.mcpReq.signal },
+          decisionCall(server, ctx),
         ),
     },
     get_howto_create_workflow_content: {
@@ -188,7 +193,7 @@ export function registerTools(
   engine: WorkflowEngine,
   definitions: Definitions,
 ): void {
-  for (const [name, spec] of Object.entries(specs(engine, definitions))) {
+  for (const [name, spec] of Object.entries(specs(server, engine, definitions))) {
     const tool = spec as ToolSpec<ToolName>;
     server.registerTool(
       name,

@@ -82,6 +82,46 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    description: "keep instance counts per workflow and status for list_instances totals",
+    sql: `
+      -- COUNT(*) walks every matching index entry: at a million instances a listing's total cost
+      -- more than the page itself. These counts are kept exact by triggers in the same
+      -- transaction as each change, so a total is a sum over a few rows (workflows x statuses).
+      CREATE TABLE workflow_instance_counts (
+        workflow_name TEXT NOT NULL,
+        status        TEXT NOT NULL,
+        n             INTEGER NOT NULL CHECK (n >= 0),
+        PRIMARY KEY (workflow_name, status)
+      ) WITHOUT ROWID;
+
+      INSERT INTO workflow_instance_counts (workflow_name, status, n)
+        SELECT workflow_name, status, COUNT(*) FROM workflow_instances GROUP BY 1, 2;
+
+      CREATE TRIGGER workflow_instances_counted_insert AFTER INSERT ON workflow_instances BEGIN
+        INSERT INTO workflow_instance_counts (workflow_name, status, n)
+          VALUES (new.workflow_name, new.status, 1)
+          ON CONFLICT (workflow_name, status) DO UPDATE SET n = n + 1;
+      END;
+
+      CREATE TRIGGER workflow_instances_counted_delete AFTER DELETE ON workflow_instances BEGIN
+        UPDATE workflow_instance_counts SET n = n - 1
+          WHERE workflow_name = old.workflow_name AND status = old.status;
+      END;
+
+      -- Most advances keep the status: the WHEN clause makes those cost nothing here.
+      CREATE TRIGGER workflow_instances_counted_update
+        AFTER UPDATE OF workflow_name, status ON workflow_instances
+        WHEN old.workflow_name IS NOT new.workflow_name OR old.status IS NOT new.status
+      BEGIN
+        UPDATE workflow_instance_counts SET n = n - 1
+          WHERE workflow_name = old.workflow_name AND status = old.status;
+        INSERT INTO workflow_instance_counts (workflow_name, status, n)
+          VALUES (new.workflow_name, new.status, 1)
+          ON CONFLICT (workflow_name, status) DO UPDATE SET n = n + 1;
+      END;
+    `,
+  },
 ];
 
 /** The schema version this build creates and understands (`PRAGMA user_version`). */

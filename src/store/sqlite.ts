@@ -199,7 +199,7 @@ export class SqliteStore implements Store {
       ])) as Record<ListKey, StatementSync>;
       this.#countInstances = Object.fromEntries(keys.map((key) => [
         key,
-        db.prepare(`SELECT COUNT(*) AS n FROM workflow_instances ${where[key]}`),
+        db.prepare(`SELECT coalesce(SUM(n), 0) AS n FROM workflow_instance_counts ${where[key]}`),
       ])) as Record<ListKey, StatementSync>;
     } catch (error) {
       const translated = this.#storageError(error, "opening it");

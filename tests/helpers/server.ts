@@ -7,7 +7,8 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { join } from "node:path";
-import { loadConfig } from "../../src/config.ts";
+import type { ClientOptions } from "@modelcontextprotocol/client";
+import { type EnvVar, loadConfig, type Provider } from "../../src/config.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 
 /** The repository's main.ts. */
@@ -23,6 +24,19 @@ export interface ServerOptions {
   env?: Record<string, string>;
   /** Extra command-line arguments after main.ts. */
   args?: string[];
+  /** Decision maker and its variables (default: stub). */
+  ai?: AiOptions;
+  /** Options of the SDK client (e.g. `capabilities: { sampling: {} }`). */
+  client?: ClientOptions;
+  /** Called before connecting, e.g. to register the client's request handlers. */
+  setup?: (client: Client) => void;
+}
+
+/** The decision maker a spawned server uses: its provider and configuration variables. */
+export interface AiOptions {
+  provider: Provider;
+  /** E.g. `{ AI_SERVICE_ENDPOINT: "http://127.0.0.1:PORT/v1", AI_MODEL_NAME: "m" }`. */
+  env?: Partial<Record<EnvVar, string>>;
 }
 
 /** A connected client plus what the test needs to inspect. */
@@ -34,12 +48,21 @@ export interface Connected {
   close: () => Promise<void>;
 }
 
-/** The `deno run` argument list the launcher would use for these paths (stub decider). */
-export function serverArgs(workflowsDir: string, dbPath: string, extra: string[] = []): string[] {
+/**
+ * The `deno run` argument list the launcher would use for these paths and decision maker (stub
+ * unless `ai` says otherwise); `ai.env` must also be in the server's environment.
+ */
+export function serverArgs(
+  workflowsDir: string,
+  dbPath: string,
+  extra: string[] = [],
+  ai: AiOptions = { provider: "stub" },
+): string[] {
   const config = loadConfig({
+    ...ai.env,
     WORKFLOW_DEFINITIONS_DIR: workflowsDir,
     WORKFLOW_DB_PATH: dbPath,
-    AI_PROVIDER: "stub",
+    AI_PROVIDER: ai.provider,
   });
   return [
     "run",
@@ -48,7 +71,7 @@ export function serverArgs(workflowsDir: string, dbPath: string, extra: string[]
     MAIN,
     `--workflows-dir=${workflowsDir}`,
     `--db-path=${dbPath}`,
-    "--ai-provider=stub",
+    `--ai-provider=${ai.provider}`,
     ...extra,
   ];
 }
@@ -64,15 +87,16 @@ export async function connect(options: ServerOptions = {}): Promise<Connected> {
   const dbPath = options.dbPath ?? tempDbPath();
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
-    args: serverArgs(workflowsDir, dbPath, options.args),
-    env: { NO_COLOR: "1", ...options.env },
+    args: serverArgs(workflowsDir, dbPath, options.args, options.ai),
+    env: { NO_COLOR: "1", ...options.env, ...options.ai?.env },
     stderr: "pipe",
   });
   let errors = "";
   transport.stderr?.on("data", (chunk: Uint8Array) => {
     errors += new TextDecoder().decode(chunk);
   });
-  const client = new Client({ name: "orchestrator-test", version: "1.0.0" });
+  const client = new Client({ name: "orchestrator-test", version: "1.0.0" }, options.client);
+  options.setup?.(client);
   await client.connect(transport);
   return {
     client,

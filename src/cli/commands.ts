@@ -1,0 +1,66 @@
+/**
+ * The authoring and inspection commands (`validate`, `list`, `graph`, `instances`): argument
+ * checks, configuration, and dispatch to one module per command. They write their output to
+ * stdout (only `serve` reserves stdout for the protocol).
+ *
+ * @example
+ * ```ts
+ * Deno.exitCode = runAuthoringCommand("validate", { json: true }, ["./workflows"]);
+ * ```
+ * @module
+ */
+import { loadConfig, readEnv } from "../config.ts";
+import { OrchestratorError } from "../errors.ts";
+import { graphCommand } from "./graph.ts";
+import { instancesCommand } from "./instances.ts";
+import { listCommand } from "./list.ts";
+import { validateCommand } from "./validate.ts";
+
+/** Usage lines of these commands, for `--help`. */
+export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
+                                              check every workflow in DIR (default: the
+                                              workflows dir); each problem as file:line: fix;
+                                              exit 1 on errors
+  orchestrator-mcp-server list [DIR] [--json]  workflows with steps and validity
+  orchestrator-mcp-server graph NAME [--instance ID]
+                                              Mermaid flowchart of a workflow; --instance
+                                              numbers and highlights the path a run took
+  orchestrator-mcp-server instances [--workflow NAME] [--status STATUS] [--limit N] [--json]
+                                              recorded runs, newest first`;
+
+type Values = Record<string, string | boolean | undefined>;
+
+function atMost(command: string, args: string[], count: number, usage: string): void {
+  if (args.length > count) {
+    throw new OrchestratorError(
+      `Too many arguments for '${command}': ${args.slice(count).join(" ")}. Usage: ${usage}.`,
+    );
+  }
+}
+
+/** Run `validate`, `list`, `graph` or `instances` with the parsed flags and its positional arguments; returns the exit code. */
+export function runAuthoringCommand(command: string, values: Values, args: string[]): number {
+  const config = loadConfig(readEnv(), values as Record<string, string>);
+  const json = values.json === true;
+  switch (command) {
+    case "validate":
+      atMost(command, args, 1, "validate [DIR] [--json]");
+      return validateCommand(args[0] ?? config.definitionsDir, { json });
+    case "list":
+      atMost(command, args, 1, "list [DIR] [--json]");
+      return listCommand(args[0] ?? config.definitionsDir, { json });
+    case "graph":
+      atMost(command, args, 1, "graph NAME [--instance ID]");
+      return graphCommand(config, args[0], values.instance as string | undefined);
+    case "instances":
+      atMost(command, args, 0, "instances [--workflow NAME] [--status STATUS] [--limit N]");
+      return instancesCommand(config, {
+        workflow: values.workflow as string | undefined,
+        status: values.status as string | undefined,
+        limit: values.limit as string | undefined,
+        json,
+      });
+    default:
+      throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);
+  }
+}

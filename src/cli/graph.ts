@@ -1,0 +1,76 @@
+/**
+ * `graph NAME [--instance ID]`: print a workflow as a Mermaid flowchart; with `--instance`, the
+ * path that run took (from its recorded history, on the definition version it ran with).
+ *
+ * @example
+ * ```ts
+ * graphCommand(config, "JOKE_GENERATOR", undefined);
+ * ```
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { DefinitionRegistry } from "../definitions/registry.ts";
+import { FINISH, type WorkflowDefinition } from "../definitions/types.ts";
+import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
+import { MAX_PAGE_SIZE } from "../store/sqlite.ts";
+import { type RunPath, workflowMermaid } from "./mermaid.ts";
+import { openRuns, type Runs } from "./runs.ts";
+
+/** The recorded path of one run: every start, route, AI and cancel transition in order. */
+function runPath(runs: Runs, instanceId: string): RunPath {
+  const status = runs.engine.status(instanceId);
+  const transitions: RunPath["transitions"] = [];
+  for (let offset = 0;; offset += MAX_PAGE_SIZE) {
+    const { entries, total } = runs.engine.history(instanceId, { limit: MAX_PAGE_SIZE, offset });
+    for (const entry of entries) {
+      const { source, next_step } = entry.decision;
+      if (source === "resume") continue; // Resuming re-sends the current step: no movement.
+      transitions.push({
+        from: entry.step_name ?? "",
+        to: source === "cancel" ? FINISH : next_step,
+        status: source === "start"
+          ? "start"
+          : source === "cancel"
+          ? "cancelled"
+          : entry.report?.status ?? "",
+      });
+    }
+    if (offset + entries.length >= total) break;
+  }
+  return { transitions, current: status.current_step_name, status: status.status };
+}
+
+/** Print the Mermaid flowchart and return the exit code. */
+export function graphCommand(
+  config: Config,
+  name: string | undefined,
+  instanceId?: string,
+): number {
+  if (instanceId === undefined) {
+    if (name === undefined) {
+      throw new OrchestratorError("graph needs a workflow NAME (see 'list'), or --instance ID.");
+    }
+    console.log(workflowMermaid(new DefinitionRegistry(config.definitionsDir).get(name)));
+    return 0;
+  }
+  const runs = openRuns(config);
+  try {
+    const instance = runs.store.getInstance(instanceId);
+    if (!instance) throw new UnknownInstanceError(instanceId);
+    if (name !== undefined && name !== instance.workflowName) {
+      throw new OrchestratorError(
+        `Instance '${instanceId}' is a run of ${instance.workflowName}, not ${name}: run ` +
+          `'graph ${instance.workflowName} --instance ${instanceId}'.`,
+      );
+    }
+    // Draw the version the run used, which may differ from the files on disk now.
+    const pinned = runs.store.pinnedDefinition(instance.definitionHash);
+    const definition: WorkflowDefinition = pinned
+      ? JSON.parse(pinned)
+      : runs.definitions.get(instance.workflowName);
+    console.log(workflowMermaid(definition, runPath(runs, instanceId)));
+    return 0;
+  } finally {
+    runs.close();
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * `instances`: the recorded runs, newest first, optionally only one workflow's or one status's.
+ *
+ * @example
+ * ```ts
+ * instancesCommand(config, { workflow: "JOKE_GENERATOR", status: "running", json: false });
+ * ```
+ * @module
+ */
+import type { Config } from "../config.ts";
+import { OrchestratorError } from "../errors.ts";
+import { MAX_PAGE_SIZE } from "../store/sqlite.ts";
+import type { InstanceStatus } from "../store/types.ts";
+import { openRuns } from "./runs.ts";
+import { formatTable } from "./table.ts";
+
+const STATUSES: InstanceStatus[] = ["RUNNING", "SUSPENDED", "COMPLETED", "FAILED", "CANCELLED"];
+const DEFAULT_LIMIT = 50;
+
+/** Filters of the `instances` command, as given on the command line. */
+export interface InstancesOptions {
+  workflow?: string;
+  status?: string;
+  limit?: string;
+  json: boolean;
+}
+
+function parseStatus(value: string | undefined): InstanceStatus | undefined {
+  if (value === undefined) return undefined;
+  const status = value.toUpperCase() as InstanceStatus;
+  if (!STATUSES.includes(status)) {
+    throw new OrchestratorError(
+      `--status '${value}' is not a status: use one of ${STATUSES.join(", ")}.`,
+    );
+  }
+  return status;
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new OrchestratorError(
+      `--limit '${value}' must be a whole number from 1 to ${MAX_PAGE_SIZE}.`,
+    );
+  }
+  return limit;
+}
+
+/** Print the matching runs as a table (or JSON) and return the exit code. */
+export function instancesCommand(config: Config, options: InstancesOptions): number {
+  const query = {
+    workflowName: options.workflow,
+    status: parseStatus(options.status),
+    limit: parseLimit(options.limit),
+    offset: 0,
+  };
+  const runs = openRuns(config);
+  try {
+    const { instances, total } = runs.engine.listInstances(query);
+    if (options.json) {
+      console.log(JSON.stringify({ instances, total }, null, 2));
+      return 0;
+    }
+    if (instances.length === 0) {
+      console.log("No runs match.");
+      return 0;
+    }
+    console.log(formatTable(
+      ["ID", "WORKFLOW", "STATUS", "STEP", "STEPS", "UPDATED"],
+      instances.map((i) => [
+        i.instance_id,
+        i.workflow_name,
+        i.status,
+        i.current_step_name,
+        String(i.history_length),
+        i.updated_at,
+      ]),
+    ));
+    if (total > instances.length) {
+      console.log(
+        `\n${instances.length} of ${total} runs shown; use --limit, --workflow or --status.`,
+      );
+    }
+    return 0;
+  } finally {
+    runs.close();
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Shape limits on client-supplied JSON (context, context updates, reports), checked before any
+ * recursive code (merge patch, canonical hashing, zod output checks) touches the value: a value
+ * nested deeper than `MAX_JSON_DEPTH` would overflow the stack there, and a `__proto__` key would
+ * be silently dropped by a merge into a plain object.
+ *
+ * @example
+ * ```ts
+ * import { checkJsonShape } from "./limits.ts";
+ * checkJsonShape("context_updates", { a: { b: 1 } }); // ok
+ * checkJsonShape("context_updates", JSON.parse('{"__proto__": {}}')); // throws InvalidInputError
+ * ```
+ * @module
+ */
+import { InvalidInputError } from "../errors.ts";
+
+/** Deepest nesting of objects and arrays accepted in client JSON (a top-level object is depth 1). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Keys refused anywhere in client JSON: merging them into plain objects would change prototypes. */
+const FORBIDDEN_KEYS = new Set(["__proto__"]);
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  key: string;
+  parent?: Frame;
+}
+
+/** `a.b[3]…`: where in the value a problem is, shortened in the middle when very deep. */
+function pathOf(frame: Frame): string {
+  const keys: string[] = [];
+  for (let f: Frame | undefined = frame; f?.parent; f = f.parent) keys.push(f.key);
+  keys.reverse();
+  const shown = keys.length > 8 ? [...keys.slice(0, 4), "…", ...keys.slice(-3)] : keys;
+  return shown.length ? shown.join("").replace(/^\./, "") : "the top level";
+}
+
+function keyText(key: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key.slice(0, 40))}]`;
+}
+
+/**
+ * Check, without recursion, that `value` nests at most `MAX_JSON_DEPTH` levels and has no
+ * `__proto__` key.
+ * @throws {InvalidInputError} naming `what` and the path of the first offending member
+ */
+export function checkJsonShape(what: string, value: unknown): void {
+  const stack: Frame[] = [{ value, depth: 0, key: "" }];
+  while (stack.length > 0) {
+    const frame = stack.pop()!;
+    const { value: current } = frame;
+    if (typeof current !== "object" || current === null) continue;
+    const depth = frame.depth + 1;
+    if (depth > MAX_JSON_DEPTH) {
+      throw new InvalidInputError(
+        `${what} is nested more than ${MAX_JSON_DEPTH} levels deep (at ${pathOf(frame)}). ` +
+          `Flatten it: keep nested data shallow, or store it in a file and put the path in the ` +
+          `context.`,
+      );
+    }
+    if (Array.isArray(current)) {
+      current.forEach((item, i) =>
+        stack.push({ value: item, depth, key: `[${i}]`, parent: frame })
+      );
+      continue;
+    }
+    for (const [key, item] of Object.entries(current)) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        throw new InvalidInputError(
+          `${what} uses the reserved key '${key}' (at ${
+            pathOf({ value: item, depth, key: keyText(key), parent: frame })
+          }). Rename that key.`,
+        );
+      }
+      stack.push({ value: item, depth, key: keyText(key), parent: frame });
+    }
+  }
+}

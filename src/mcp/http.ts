@@ -1,0 +1,190 @@
+/**
+ * The Streamable HTTP transport (`serve --http HOST:PORT`) on `Deno.serve`, at the path `/mcp`.
+ * 2026-07-28 (stateless, per-request) traffic goes to the SDK's `createMcpHandler`; 2025-era
+ * session traffic to `LegacySessions`. Every request first passes Host/Origin validation (403,
+ * against DNS rebinding) and the bearer-token gate (401); bodies over the size limit get 413.
+ * `shutdown()` refuses new requests (503), lets in-flight POSTs finish, then closes the sessions
+ * and the listener.
+ *
+ * @example
+ * ```ts
+ * const http = serveHttp(() => createMcpServer(engine, definitions), {
+ *   bind: { hostname: "127.0.0.1", port: 8808 },
+ *   token: "0123456789abcdef0123",
+ * });
+ * await http.shutdown();
+ * ```
+ * @module
+ */
+import {
+  type AuthInfo,
+  createMcpHandler,
+  hostHeaderValidationResponse,
+  isLegacyRequest,
+  localhostAllowedOrigins,
+  type McpServer,
+  originValidationResponse,
+} from "@modelcontextprotocol/server";
+import { OrchestratorError } from "../errors.ts";
+import { log } from "../log.ts";
+import { type AuthGate, staticBearerGate } from "./http_auth.ts";
+import { allowedHostnames, type BindAddress, bindPermission, isLoopback } from "./http_bind.ts";
+import { jsonRpcErrorResponse, LegacySessions } from "./http_sessions.ts";
+
+/** The URL path of the MCP endpoint. */
+export const MCP_PATH = "/mcp";
+/** Default largest accepted request body (1 MiB; tool arguments are small JSON). */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** How long shutdown waits for in-flight calls before closing anyway (ms). */
+export const DEFAULT_DRAIN_MS = 30_000;
+
+/** Options for `serveHttp`. */
+export interface HttpOptions {
+  bind: BindAddress;
+  /** Required bearer token; `undefined` disables authentication. */
+  token: string | undefined;
+  maxBodyBytes?: number;
+  drainMs?: number;
+}
+
+/** A running HTTP endpoint. */
+export interface HttpEndpoint {
+  /** The endpoint URL, e.g. `http://127.0.0.1:8808/mcp`. */
+  url: string;
+  /** Resolves once the listener is closed. */
+  finished: Promise<void>;
+  /** Stop accepting requests, finish in-flight ones, close sessions and the listener. */
+  shutdown(): Promise<void>;
+}
+
+/** Counts in-flight requests and tells waiters when none are left. */
+class InFlight {
+  #count = 0;
+  #idle: (() => void)[] = [];
+
+  /** Count one request until `completed` settles (response delivered, or the client left). */
+  track(completed: Promise<void>): void {
+    this.#count++;
+    completed.catch(() => {}).finally(() => {
+      if (--this.#count > 0) return;
+      for (const wake of this.#idle.splice(0)) wake();
+    });
+  }
+
+  /** Resolves `true` when no tracked request is left, or `false` after `ms`. */
+  idle(ms: number): Promise<boolean> {
+    if (this.#count === 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), ms);
+      this.#idle.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+}
+
+/** Serve MCP over Streamable HTTP; every session and request gets a server from `factory`. */
+export function serveHttp(factory: () => McpServer, options: HttpOptions): HttpEndpoint {
+  const maxRequestBodySize = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const hosts = allowedHostnames(options.bind);
+  const origins = hosts ?? localhostAllowedOrigins();
+  const gate: AuthGate | undefined = options.token ? staticBearerGate(options.token) : undefined;
+  const onerror = (error: Error) => log.debug(`HTTP: ${error.message}`);
+  const modern = createMcpHandler(factory, { legacy: "reject", maxRequestBodySize, onerror });
+  const sessions = new LegacySessions(factory, maxRequestBodySize);
+  const inFlight = new InFlight();
+  let draining = false;
+
+  const route = async (request: Request, authInfo?: AuthInfo): Promise<Response> => {
+    if (await isLegacyRequest(request, undefined, { maxRequestBodySize })) {
+      return await sessions.handle(request, authInfo);
+    }
+    return await modern.fetch(request, { authInfo });
+  };
+
+  const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
+    if (draining) {
+      return jsonRpcErrorResponse(503, "The server is shutting down; reconnect when it is back.");
+    }
+    if (new URL(request.url).pathname !== MCP_PATH) {
+      return jsonRpcErrorResponse(404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
+    }
+    const refused = (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
+      originValidationResponse(request, origins);
+    if (refused) {
+      log.warn(
+        `HTTP: refused a ${request.method} from Origin ${request.headers.get("origin") ?? "-"} ` +
+          `Host ${request.headers.get("host") ?? "-"} (DNS-rebinding protection).`,
+      );
+      return refused;
+    }
+    const auth = gate ? await gate(request) : undefined;
+    if (auth instanceof Response) return auth;
+    // Only POSTs carry calls; a GET is a long-lived notification stream that shutdown ends.
+    if (request.method === "POST") inFlight.track(info.completed);
+    return await route(request, auth);
+  };
+
+  const url = `http://${bindPermission(options.bind)}${MCP_PATH}`;
+  const server = listen(options.bind, url, handler);
+  warnAboutExposure(options);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    stopping ??= (async () => {
+      draining = true;
+      const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+      if (!await inFlight.idle(drainMs)) {
+        log.warn(`HTTP: calls still running after ${drainMs} ms; closing anyway.`);
+      }
+      await sessions.closeAll();
+      await modern.close();
+      await server.shutdown();
+    })();
+    return stopping;
+  };
+  return { url, finished: server.finished, shutdown };
+}
+
+/**
+ * `Deno.serve` on `bind`, logging the URL to stderr (never stdout).
+ * @throws {OrchestratorError} the address is taken or not available on this machine
+ */
+function listen(bind: BindAddress, url: string, handler: Deno.ServeHandler): Deno.HttpServer {
+  try {
+    return Deno.serve({
+      hostname: bind.hostname,
+      port: bind.port,
+      onListen: () => log.info(`MCP over Streamable HTTP at ${url}`),
+      onError: (error) => {
+        log.error(`HTTP: ${error instanceof Error ? error.message : String(error)}`);
+        return jsonRpcErrorResponse(500, "Internal server error; see the server's stderr.");
+      },
+    }, handler);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.AddrNotAvailable) {
+      throw new OrchestratorError(
+        `Cannot listen on ${bindPermission(bind)}: ${error.message}. Stop the program using ` +
+          "it, or choose another address with --http HOST:PORT.",
+      );
+    }
+    throw error;
+  }
+}
+
+function warnAboutExposure(options: HttpOptions): void {
+  const { hostname } = options.bind;
+  if (isLoopback(hostname)) return;
+  log.warn(
+    `HTTP is bound to ${hostname}, which is reachable from other machines; traffic is plain ` +
+      `HTTP, so put a TLS-terminating proxy in front of it` +
+      (options.token ? "." : " — and with --no-auth anyone who can reach it has full control."),
+  );
+  if (!allowedHostnames(options.bind)) {
+    log.warn(
+      `HTTP: the Host header cannot be checked for a wildcard bind (${hostname}); only the ` +
+        "bearer token guards against DNS rebinding.",
+    );
+  }
+}

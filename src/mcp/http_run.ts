@@ -1,0 +1,45 @@
+/**
+ * Runs the HTTP endpoint until SIGINT or SIGTERM, then shuts down gracefully: in-flight calls
+ * finish, sessions close, and only then does the caller close the database. A second signal
+ * exits at once.
+ *
+ * @example
+ * ```ts
+ * await serveHttpUntilSignal(factory, { bind, token });
+ * app.close();
+ * ```
+ * @module
+ */
+import type { McpServer } from "@modelcontextprotocol/server";
+import { log } from "../log.ts";
+import { type HttpOptions, serveHttp } from "./http.ts";
+
+/** Signals that stop the server (Windows has no SIGTERM; SIGBREAK is its Ctrl-Break). */
+const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
+  ? ["SIGINT", "SIGBREAK"]
+  : ["SIGINT", "SIGTERM"];
+
+/** Serve MCP over HTTP and resolve once a stop signal has been handled and the listener is closed. */
+export async function serveHttpUntilSignal(
+  factory: () => McpServer,
+  options: HttpOptions,
+): Promise<void> {
+  const endpoint = serveHttp(factory, options);
+  let signalled = false;
+  const onSignal = () => {
+    if (signalled) {
+      log.warn("second stop signal: exiting without waiting for in-flight calls");
+      Deno.exit(130);
+    }
+    signalled = true;
+    log.info("stopping: finishing in-flight calls, then closing sessions and the database");
+    void endpoint.shutdown();
+  };
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, onSignal);
+  try {
+    await endpoint.finished;
+  } finally {
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onSignal);
+  }
+  log.info("HTTP server stopped");
+}

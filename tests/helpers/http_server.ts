@@ -1,0 +1,117 @@
+/**
+ * Test harness for the HTTP transport: spawns main.ts with `--http 127.0.0.1:<free port>` and
+ * exactly the launcher's permission flags, and connects SDK clients over Streamable HTTP.
+ * @module
+ */
+import { Client } from "@modelcontextprotocol/client";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { loadConfig } from "../../src/config.ts";
+import { permissionFlags } from "../../src/permissions.ts";
+import { BUILTIN_WORKFLOWS, MAIN, tempDbPath } from "./server.ts";
+
+/** A token long enough for `MCP_HTTP_TOKEN`'s validation. */
+export const TEST_TOKEN = "test-token-0123456789abcdef";
+/** The stateless protocol revision a modern client pins. */
+export const MODERN_PROTOCOL = "2026-07-28";
+
+/** A spawned HTTP server. */
+export interface HttpServer {
+  /** `http://127.0.0.1:<port>/mcp` */
+  url: string;
+  dbPath: string;
+  child: Deno.ChildProcess;
+  /** Everything written to stderr so far. */
+  stderr: () => string;
+  /** Send `signal` and wait for the exit status. */
+  stop: (signal?: Deno.Signal) => Promise<Deno.CommandStatus>;
+}
+
+/** A TCP port that was free a moment ago. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Spawn main.ts serving HTTP (stub decider) and wait until it listens.
+ * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`); `args` extra flags (`--no-auth`)
+ */
+export async function spawnHttpServer(
+  options: { dbPath?: string; env?: Record<string, string>; args?: string[] } = {},
+): Promise<HttpServer> {
+  const dbPath = options.dbPath ?? tempDbPath();
+  const bind = `127.0.0.1:${freePort()}`;
+  const config = loadConfig({
+    WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
+    WORKFLOW_DB_PATH: dbPath,
+    AI_PROVIDER: "stub",
+  });
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--no-prompt",
+      ...permissionFlags(config, { httpBind: bind }),
+      MAIN,
+      `--workflows-dir=${BUILTIN_WORKFLOWS}`,
+      `--db-path=${dbPath}`,
+      "--ai-provider=stub",
+      `--http=${bind}`,
+      ...(options.args ?? []),
+    ],
+    env: { NO_COLOR: "1", ...options.env },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  let errors = "";
+  const listening = (async () => {
+    const decoder = new TextDecoder();
+    for await (const chunk of child.stderr) {
+      errors += decoder.decode(chunk, { stream: true });
+    }
+  })();
+  const url = `http://${bind}/mcp`;
+  const started = Date.now();
+  while (!errors.includes(`Streamable HTTP at ${url}`)) {
+    if (Date.now() - started > 30_000) {
+      child.kill();
+      throw new Error(`server did not start listening within 30 s; stderr:\n${errors}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return {
+    url,
+    dbPath,
+    child,
+    stderr: () => errors,
+    stop: async (signal = "SIGTERM") => {
+      try {
+        child.kill(signal);
+      } catch {
+        // Already exited.
+      }
+      const status = await child.status;
+      await listening;
+      return status;
+    },
+  };
+}
+
+/** Connect an SDK v2 client: legacy (session) handshake by default, or pinned to 2026-07-28. */
+export async function connectHttp(
+  url: string,
+  options: { token?: string; modern?: boolean } = {},
+): Promise<Client> {
+  const client = new Client({ name: "orchestrator-http-test", version: "1.0.0" }, {
+    versionNegotiation: options.modern ? { mode: { pin: MODERN_PROTOCOL } } : undefined,
+  });
+  const headers: Record<string, string> = options.token
+    ? { Authorization: `Bearer ${options.token}` }
+    : {};
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } }),
+  );
+  return client;
+}
