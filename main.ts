@@ -5,27 +5,29 @@
  */
 import { parseArgs } from "node:util";
 import process from "node:process";
-import { clearLibraryEnv, loadConfig, readEnv } from "./src/config.ts";
-import { openApp } from "./src/app.ts";
+import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.ts";
+import type { App } from "./src/app.ts";
 import { OrchestratorError } from "./src/errors.ts";
 import { log, setLogLevel } from "./src/log.ts";
-import { createMcpServer, serveStdio } from "./src/mcp/server.ts";
+import { connectStdio, createMcpServer } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
 import { CLI_OPTIONS } from "./src/cli/options.ts";
-import { COMMANDS_HELP, runAuthoringCommand } from "./src/cli/commands.ts";
 import { BUILTIN_WORKFLOWS_DIR } from "./src/definitions/builtin.ts";
-import { resolveHttpToken } from "./src/mcp/http_auth.ts";
 import { bindPermission, parseBindAddress } from "./src/mcp/http_bind.ts";
 import { deniedNetHosts } from "./src/permissions.ts";
-import { serveHttpUntilSignal } from "./src/mcp/http_run.ts";
 
-const HELP = `orchestrator-mcp-server ${VERSION}: runs Markdown workflows for MCP clients.
+// Start-up speed: `serve` imports statically only what validating the configuration and answering
+// the MCP handshake need. The application (YAML and Markdown parsers, SQLite, engine), the HTTP
+// transport and the authoring commands are imported where they are used.
+
+const help = (commandsHelp: string) =>
+  `orchestrator-mcp-server ${VERSION}: runs Markdown workflows for MCP clients.
 
 Usage:
   orchestrator-mcp-server [serve] [options]   serve MCP on stdio (default)
   orchestrator-mcp-server serve --http 127.0.0.1:8808
                                               serve MCP over Streamable HTTP at /mcp
-${COMMANDS_HELP}
+${commandsHelp}
 
 Options (each also an environment variable):
   --workflows-dir DIR    WORKFLOW_DEFINITIONS_DIR  workflow folders (default ./workflows if it
@@ -46,6 +48,19 @@ Options (each also an environment variable):
   -V, --version          print the version
 `;
 
+/**
+ * A loader of the application: the first call imports and opens it, later calls return the same
+ * promise. A failure (e.g. an unusable database) stops the server with its one-line error.
+ */
+function appLoader(config: Config): () => Promise<App> {
+  let loading: Promise<App> | undefined;
+  return () =>
+    loading ??= import("./src/app.ts").then(({ openApp }) =>
+      // The built-ins never change (and cannot be watched inside a compiled binary).
+      openApp(config, { watch: config.definitionsDir !== BUILTIN_WORKFLOWS_DIR })
+    ).catch(fail);
+}
+
 async function serve(flags: Record<string, string | boolean | undefined>): Promise<void> {
   const config = loadConfig(readEnv(), flags as Record<string, string>);
   setLogLevel(config.logLevel);
@@ -61,28 +76,27 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
     );
   }
-  // The built-ins never change (and cannot be watched inside a compiled binary).
-  const app = openApp(config, { watch: config.definitionsDir !== BUILTIN_WORKFLOWS_DIR });
+  // The configuration is valid: serve first, load the application behind the first answer (its
+  // modules are most of the start-up time); the MCP handlers wait for it.
+  const app = appLoader(config);
   if (bind) {
+    const [{ resolveHttpToken }, { serveHttpUntilSignal }] = await Promise.all([
+      import("./src/mcp/http_auth.ts"),
+      import("./src/mcp/http_run.ts"),
+    ]);
     const token = resolveHttpToken(config.httpToken, { noAuth: flags["no-auth"] === true });
-    try {
-      await serveHttpUntilSignal(() => createMcpServer(app.engine, app.definitions), {
-        bind,
-        token,
-      });
-    } finally {
-      app.close();
-    }
-    return;
+    const stopped = serveHttpUntilSignal(() => createMcpServer(app), { bind, token });
+    void app(); // Many clients, no single handshake to wait for: load now.
+    await stopped;
+  } else {
+    const server = createMcpServer(app);
+    // The client closing stdin ends the session; the file watcher would otherwise keep us alive.
+    process.stdin.on("end", () => void server.close());
+    const { closed } = await connectStdio(server, { onAnswered: () => void app() });
+    await closed;
   }
-  const server = createMcpServer(app.engine, app.definitions);
-  // The client closing stdin ends the session; the file watcher would otherwise keep us alive.
-  process.stdin.on("end", () => void server.close());
-  try {
-    await serveStdio(server);
-  } finally {
-    app.close();
-  }
+  // Also when the client left before any answer: an unusable database is still reported.
+  (await app()).close();
 }
 
 /** Turn a failure into one line on stderr and an exit code. */
@@ -105,7 +119,10 @@ function fail(error: unknown): never {
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
-  if (values.help) return void console.log(HELP);
+  if (values.help) {
+    const { COMMANDS_HELP } = await import("./src/cli/commands.ts");
+    return void console.log(help(COMMANDS_HELP));
+  }
   if (values.version) return void console.log(VERSION);
   const [command = "serve"] = positionals;
   switch (command) {
@@ -114,9 +131,11 @@ async function main(args: string[]): Promise<void> {
     case "validate":
     case "list":
     case "graph":
-    case "instances":
+    case "instances": {
+      const { runAuthoringCommand } = await import("./src/cli/commands.ts");
       Deno.exitCode = runAuthoringCommand(command, values, positionals.slice(1));
       return;
+    }
     default:
       throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);
   }

@@ -1,7 +1,8 @@
 /**
  * Cold start: from spawning the process to the answer to `initialize`, for the orchestrator with
  * the nine built-in workflows and for the bare SDK server, alternating so both see the same load.
- * Also how long until the first `list_workflows` answer (the definitions are parsed on first use).
+ * Also how long until the first `list_workflows` answer: the application (parsers, SQLite, engine)
+ * is loaded once the handshake is answered, and the definitions are parsed on first use.
  *
  * @example
  * ```ts

@@ -43,11 +43,11 @@ async function timeOps(workflowsDir: string, dbPath: string, probeId?: string): 
       store,
       decider: new StubDecisionMaker(),
     });
-    const id = engine.start(LOOP_WORKFLOW, { item: 0 }).instance_id;
+    const id = (await engine.start(LOOP_WORKFLOW, { item: 0 })).instance_id;
     // The smallest database compared is one full page of list_instances (50 runs), so every level
     // returns the same page size and only the database size differs.
     while (engine.listInstances({ limit: 1, offset: 0 }).total < PAGE) {
-      engine.start(LOOP_WORKFLOW, { item: 0 });
+      await engine.start(LOOP_WORKFLOW, { item: 0 });
     }
     const statusOf = probeId ?? id;
     const advance = (n: number) =>

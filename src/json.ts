@@ -53,14 +53,3 @@ export function mergePatch(target: JsonObject, patch: JsonObject): JsonObject {
   }
   return result;
 }
-
-/** Serialize with object keys sorted, so equal values give equal strings (used for idempotency). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (typeof v === "object" && v !== null && !Array.isArray(v)) {
-      const obj = v as Record<string, unknown>;
-      return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, obj[k]]));
-    }
-    return v;
-  });
-}

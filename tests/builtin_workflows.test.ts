@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BUILTIN_WORKFLOWS, call, connect } from "./helpers/server.ts";
+import type { StepResponse } from "../src/engine/types.ts";
 
 const BUILTIN = [
   "ANALYZE_GITLAB_ISSUE",
@@ -17,12 +18,6 @@ const BUILTIN = [
   "SUGGEST_REFACTORING",
   "WORKFLOW_CREATOR",
 ];
-
-interface StepResponse {
-  instance_id: string;
-  status: string;
-  next_step: { step_name: string; instructions: string };
-}
 
 /** The Client Instructions of a workflow's steps/FINISH.md, as the server should send them. */
 function finishText(workflow: string): string {

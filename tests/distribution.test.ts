@@ -12,7 +12,7 @@ import { ENV_VARS, LIBRARY_ENV_VARS, loadConfig } from "../src/config.ts";
 import { BUILTIN_WORKFLOWS_DIR, defaultDefinitionsDir } from "../src/definitions/builtin.ts";
 import { compiledPermissionFlags } from "../src/permissions.ts";
 import { compileArgs, outputPath, TARGETS } from "../scripts/compile.ts";
-import { advanceTakingTurns, type StepResponse } from "./helpers/advance.ts";
+import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 import { BUILTIN_WORKFLOWS, call, MAIN, tempDbPath } from "./helpers/server.ts";
 
 const denoJson = JSON.parse(
@@ -94,7 +94,7 @@ Deno.test("with the binary's flags and no workflows dir, the embedded built-ins 
     assert.deepEqual(workflows.map((w) => w.name), names);
     assert.ok(workflows.every((w) => w.valid));
     const first = await call<StepResponse>(client, "start_workflow", { workflow_name: "SAVE" });
-    assert.equal((await advanceTakingTurns([client], first)).status, "COMPLETED");
+    assert.equal((await advanceToEnd([client], first)).at(-1)!.status, "COMPLETED");
     assert.match(stderr, new RegExp(`workflows: ${BUILTIN_WORKFLOWS_DIR.replaceAll("/", "\\/")}`));
     assert.doesNotMatch(stderr, /Not watching/);
   } finally {

@@ -7,15 +7,7 @@ import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
 import { call, callError, connect, tempDbPath } from "./helpers/server.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
-
-interface StepResponse {
-  instance_id: string;
-  workflow_name: string;
-  status: string;
-  next_step: { step_name: string; instructions: string };
-  current_context: Record<string, unknown>;
-  decision: { source: string; reasoning?: string };
-}
+import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 
 interface Status {
   status: string;
@@ -23,23 +15,6 @@ interface Status {
   history_length: number;
   context: Record<string, unknown>;
   completed_at: string | null;
-}
-
-/** Report `success` on every step until the run ends; returns the responses in order. */
-async function runToEnd(
-  client: Parameters<typeof call>[0],
-  first: StepResponse,
-): Promise<StepResponse[]> {
-  const seen = [first];
-  let current = first;
-  for (let i = 0; i < 100 && current.status === "RUNNING"; i++) {
-    current = await call<StepResponse>(client, "advance_workflow", {
-      instance_id: current.instance_id,
-      report: { step_id: current.next_step.step_name, status: "success", message: `done ${i}` },
-    });
-    seen.push(current);
-  }
-  return seen;
 }
 
 function dbCounts(dbPath: string): { instances: number; history: number } {
@@ -78,7 +53,7 @@ Deno.test("list, start and advance JOKE_GENERATOR to COMPLETED; state survives a
     assert.ok(start.next_step.instructions.length > 20);
     assert.doesNotMatch(start.next_step.instructions, /Orchestrator Guidance/i);
 
-    const responses = await runToEnd(first.client, start);
+    const responses = await advanceToEnd([first.client], start);
     finalResponse = responses.at(-1)!;
     assert.equal(finalResponse.status, "COMPLETED");
     assert.equal(finalResponse.next_step.step_name, "FINISH");
@@ -376,7 +351,7 @@ Deno.test("a workflow folder written for the seed loads and runs unchanged", asy
     });
     assert.equal(start.next_step.step_name, "Get Issue Content");
     assert.match(start.next_step.instructions, /Fetch the issue text\.\nRemember to be thorough\./);
-    const responses = await runToEnd(c.client, start);
+    const responses = await advanceToEnd([c.client], start);
     assert.deepEqual(responses.map((r) => r.next_step.step_name), [
       "Get Issue Content",
       "Analyze Issue",

@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { call } from "./helpers/server.ts";
-import { advanceTakingTurns, type StepResponse } from "./helpers/advance.ts";
+import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 import { connectHttp, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
 
 const INITIALIZE = {
@@ -67,7 +67,7 @@ Deno.test("HTTP: clients of both protocol eras run workflows on one shared engin
         workflow_name: "JOKE_GENERATOR",
       });
       assert.equal(first.next_step.step_name, "greet");
-      const last = await advanceTakingTurns([modern], first);
+      const last = (await advanceToEnd([modern], first)).at(-1)!;
       assert.equal(last.status, "COMPLETED");
       assert.equal(last.next_step.step_name, "FINISH");
     });
@@ -82,7 +82,7 @@ Deno.test("HTTP: clients of both protocol eras run workflows on one shared engin
         { instance_id: first.instance_id },
       );
       assert.deepEqual([seen.status, seen.current_step_name], ["RUNNING", "greet"]);
-      const last = await advanceTakingTurns([modern, legacy], first);
+      const last = (await advanceToEnd([modern, legacy], first)).at(-1)!;
       assert.equal(last.status, "COMPLETED");
       const history = await call<{ total: number }>(legacy, "get_workflow_history", {
         instance_id: first.instance_id,

@@ -7,13 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { BUILTIN_WORKFLOWS, call, callError, connect } from "./helpers/server.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
-
-interface StepResponse {
-  instance_id: string;
-  status: string;
-  next_step: { step_name: string; instructions: string };
-  definition_notice?: string;
-}
+import type { StepResponse } from "../src/engine/types.ts";
 
 type Client = Awaited<ReturnType<typeof connect>>["client"];
 

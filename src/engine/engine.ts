@@ -6,7 +6,7 @@
  * @example
  * ```ts
  * const engine = new WorkflowEngine({ definitions, store, decider: new StubDecisionMaker() });
- * const first = engine.start("JOKE_GENERATOR", {});
+ * const first = await engine.start("JOKE_GENERATOR", {});
  * const next = await engine.advance(first.instance_id, { step_id: "greet", status: "success" });
  * ```
  * @module
@@ -22,13 +22,14 @@ import {
   type WorkflowDefinition,
 } from "../definitions/types.ts";
 import {
+  ConflictError,
   DecisionError,
   InstanceFinishedError,
   InvalidInputError,
   StaleReportError,
   UnknownInstanceError,
 } from "../errors.ts";
-import { canonicalJson, type JsonObject, mergePatch } from "../json.ts";
+import { type JsonObject, mergePatch } from "../json.ts";
 import {
   type Decision,
   FINISHED_STATUSES,
@@ -66,20 +67,31 @@ export interface EngineDeps {
   newId?: () => string;
 }
 
-function checkSize(what: string, value: unknown, limit: number): void {
+/** Check `value`'s shape and JSON size against `limit` bytes; returns its JSON text. */
+function checkSize(what: string, value: unknown, limit: number): string {
   // Depth first: serializing or merging a pathologically deep value would overflow the stack.
   checkJsonShape(what, value);
-  const bytes = new TextEncoder().encode(JSON.stringify(value)).length;
-  if (bytes > limit) {
-    throw new InvalidInputError(
-      `${what} is ${bytes} bytes of JSON; the limit is ${limit}. Store large data in files and ` +
-        `put their paths in the context instead.`,
-    );
+  const json = JSON.stringify(value);
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8: only text near the limit is encoded.
+  if (json.length * 3 > limit) {
+    const bytes = new TextEncoder().encode(json).length;
+    if (bytes > limit) {
+      throw new InvalidInputError(
+        `${what} is ${bytes} bytes of JSON; the limit is ${limit}. Store large data in files ` +
+          `and put their paths in the context instead.`,
+      );
+    }
   }
+  return json;
 }
 
-function requestHash(payload: unknown): string {
-  return createHash("sha256").update(canonicalJson(payload)).digest("hex");
+/**
+ * The hash that recognizes a retry: the report and context updates as received (a byte-identical
+ * retry parses to the same keys in the same order, so no canonical form is needed). JSON text has
+ * no raw newline, so the separator keeps the two parts apart.
+ */
+function requestHash(reportJson: string, contextUpdatesJson: string): string {
+  return createHash("sha256").update(`${reportJson}\n${contextUpdatesJson}`).digest("hex");
 }
 
 /** Start, advance, resume, cancel and inspect workflow instances. */
@@ -104,11 +116,11 @@ export class WorkflowEngine {
   }
 
   /** Create an instance of `workflowName` positioned on its first step. */
-  start(workflowName: string, context: JsonObject = {}): StepResponse {
+  async start(workflowName: string, context: JsonObject = {}): Promise<StepResponse> {
     const definition = this.#definitions.get(workflowName);
     const initial = applyInputs(definition, context);
     checkSize("The context", initial, MAX_CONTEXT_BYTES);
-    this.#pin(definition);
+    await this.#pin(definition);
     const id = this.#newId();
     const decision: Decision = {
       source: "start",
@@ -123,7 +135,7 @@ export class WorkflowEngine {
       initial,
       decision,
     );
-    this.#store.createInstance(
+    await this.#store.createInstance(
       {
         id,
         workflowName,
@@ -139,7 +151,6 @@ export class WorkflowEngine {
         decision,
         statusAfter: "RUNNING",
         requestHash: null,
-        response: asJson(response),
       },
     );
     return response;
@@ -147,7 +158,7 @@ export class WorkflowEngine {
 
   /**
    * Apply the client's report on the current step and move to the next one. A byte-identical retry
-   * of the last applied report returns the same response.
+   * of the last applied report returns the same response, also when it raced the original.
    */
   async advance(
     instanceId: string,
@@ -155,12 +166,13 @@ export class WorkflowEngine {
     contextUpdates?: JsonObject,
     call?: DecisionCall,
   ): Promise<StepResponse> {
-    checkSize("The report", report, MAX_REPORT_BYTES);
-    if (contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
+    const hash = requestHash(
+      checkSize("The report", report, MAX_REPORT_BYTES),
+      contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null",
+    );
     const instance = this.#instance(instanceId);
-    const hash = requestHash({ report, contextUpdates: contextUpdates ?? null });
     if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
-      const replay = this.#replay(instanceId, hash);
+      const replay = this.#replay(instance, hash);
       if (replay) return replay;
       if (FINISHED_STATUSES.has(instance.status)) {
         throw new InstanceFinishedError(instanceId, instance.status);
@@ -213,20 +225,28 @@ export class WorkflowEngine {
       decision,
     );
     this.#addDefinitionNotice(response, instance);
-    this.#store.applyTransition(
-      instanceId,
-      instance.version,
-      { status, currentStep: nextStep, context },
-      {
-        step: step.name,
-        report,
-        contextUpdates: contextUpdates ?? null,
-        decision,
-        statusAfter: status,
-        requestHash: hash,
-        response: asJson(response),
-      },
-    );
+    try {
+      await this.#store.applyTransition(
+        instanceId,
+        instance.version,
+        { status, currentStep: nextStep, context },
+        {
+          step: step.name,
+          report,
+          contextUpdates: contextUpdates ?? null,
+          decision,
+          statusAfter: status,
+          requestHash: hash,
+        },
+      );
+    } catch (error) {
+      // An identical request that arrived together with this one won: answer as a retry would.
+      const replay = error instanceof ConflictError
+        ? this.#replay(this.#instance(instanceId), hash)
+        : undefined;
+      if (replay) return replay;
+      throw error;
+    }
     return response;
   }
 
@@ -308,7 +328,7 @@ export class WorkflowEngine {
       decision,
     );
     this.#addDefinitionNotice(response, instance);
-    this.#store.applyTransition(
+    await this.#store.applyTransition(
       instanceId,
       instance.version,
       { status: "RUNNING", currentStep: actual, context },
@@ -319,33 +339,23 @@ export class WorkflowEngine {
         decision,
         statusAfter: "RUNNING",
         requestHash: null,
-        response: asJson(response),
       },
     );
     return { ...response, reconciliation: reconciliation(assumedStep === actual, action) };
   }
 
   /** End a running instance as CANCELLED. */
-  cancel(instanceId: string, reason?: string): InstanceStatusView {
+  async cancel(instanceId: string, reason?: string): Promise<InstanceStatusView> {
     const instance = this.#instance(instanceId);
     if (FINISHED_STATUSES.has(instance.status)) {
       throw new InstanceFinishedError(instanceId, instance.status);
     }
-    const definition = this.#definitionFor(instance);
     const decision: Decision = {
       source: "cancel",
       nextStep: FINISH,
       reasoning: reason ? `Cancelled: ${reason}` : "Cancelled by the client.",
     };
-    const response = this.#stepResponse(
-      definition,
-      instanceId,
-      "CANCELLED",
-      FINISH,
-      instance.context,
-      decision,
-    );
-    const updated = this.#store.applyTransition(
+    const updated = await this.#store.applyTransition(
       instanceId,
       instance.version,
       { status: "CANCELLED", currentStep: FINISH, context: instance.context },
@@ -356,7 +366,6 @@ export class WorkflowEngine {
         decision,
         statusAfter: "CANCELLED",
         requestHash: null,
-        response: asJson(response),
       },
     );
     return statusView(updated);
@@ -367,7 +376,7 @@ export class WorkflowEngine {
     return statusView(this.#instance(instanceId));
   }
 
-  /** Instances, newest first, filtered by workflow and status. */
+  /** Instances, newest started first, filtered by workflow and status. */
   listInstances(query: InstanceQuery): { instances: InstanceStatusView[]; total: number } {
     const { instances, total } = this.#store.listInstances(query);
     return { instances: instances.map(statusView), total };
@@ -450,9 +459,25 @@ export class WorkflowEngine {
     return `${where}${reportNote} Continue with '${instance.currentStep}' using the instructions below.`;
   }
 
-  #replay(instanceId: string, hash: string): StepResponse | undefined {
-    const last: HistoryEntry | undefined = this.#store.lastHistoryEntry(instanceId);
-    return last?.requestHash === hash ? (last.response as unknown as StepResponse) : undefined;
+  /**
+   * The response to a retry of the last applied request, or `undefined` when `hash` is not that
+   * request's. The instance is still in the state that entry left it in (its history ends there),
+   * so the response is rebuilt from both rather than stored with every entry.
+   */
+  #replay(instance: Instance, hash: string): StepResponse | undefined {
+    const last = this.#store.lastHistoryEntry(instance.id);
+    // The seq check guards against a change committed between reading the instance and its entry.
+    if (last?.requestHash !== hash || last.seq !== instance.historyLength) return undefined;
+    const response = this.#stepResponse(
+      this.#definitionFor(instance),
+      instance.id,
+      instance.status,
+      instance.currentStep,
+      instance.context,
+      last.decision,
+    );
+    this.#addDefinitionNotice(response, instance);
+    return response;
   }
 
   #instance(id: string): Instance {
@@ -472,9 +497,9 @@ export class WorkflowEngine {
     return step;
   }
 
-  #pin(definition: WorkflowDefinition): void {
+  async #pin(definition: WorkflowDefinition): Promise<void> {
     if (this.#pinned.has(definition.hash)) return;
-    this.#store.pinDefinition(definition.hash, definition.name, JSON.stringify(definition));
+    await this.#store.pinDefinition(definition.hash, definition.name, JSON.stringify(definition));
     this.#pinned.set(definition.hash, definition);
   }
 
@@ -529,10 +554,6 @@ export class WorkflowEngine {
       decision: { source: decision.source, reasoning: decision.reasoning },
     };
   }
-}
-
-function asJson(response: StepResponse): JsonObject {
-  return response as unknown as JsonObject;
 }
 
 function statusView(instance: Instance): InstanceStatusView {

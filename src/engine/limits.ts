@@ -1,6 +1,6 @@
 /**
  * Shape limits on client-supplied JSON (context, context updates, reports), checked before any
- * recursive code (merge patch, canonical hashing, zod output checks) touches the value: a value
+ * recursive code (merge patch, request hashing, zod output checks) touches the value: a value
  * nested deeper than `MAX_JSON_DEPTH` would overflow the stack there, and a `__proto__` key would
  * be silently dropped by a merge into a plain object.
  *

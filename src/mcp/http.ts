@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * const http = serveHttp(() => createMcpServer(engine, definitions), {
+ * const http = serveHttp(() => createMcpServer(app), {
  *   bind: { hostname: "127.0.0.1", port: 8808 },
  *   token: "0123456789abcdef0123",
  * });

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * const sessions = new LegacySessions(() => createMcpServer(engine, definitions));
+ * const sessions = new LegacySessions(() => createMcpServer(app));
  * const response = await sessions.handle(request);
  * await sessions.closeAll();
  * ```

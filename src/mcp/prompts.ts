@@ -1,28 +1,28 @@
 /**
  * One MCP prompt per valid workflow, named like the workflow: it tells the client how to start the
- * run, with the workflow's declared inputs as prompt arguments. The set follows the files on disk:
- * `sync()` registers new workflows, updates changed ones and removes deleted or broken ones (the
- * SDK then sends `notifications/prompts/list_changed`).
+ * run, with the workflow's declared inputs as prompt arguments. `prompts/list` and `prompts/get`
+ * are answered from the current definitions on each request (as the `workflow://` listing is), so
+ * the prompts follow the files on disk, and a request that arrives before the application has
+ * loaded waits for it instead of seeing an empty list. The capability (with `listChanged`) is
+ * declared before the server connects; the server sends `notifications/prompts/list_changed`
+ * when the workflows change.
  *
  * @example
  * ```ts
- * const prompts = registerWorkflowPrompts(server, definitions);
- * definitions.onChange?.(() => prompts.sync());
+ * registerWorkflowPrompts(server, app); // before server.connect(transport)
  * ```
  * @module
  */
-import type { McpServer, RegisteredPrompt } from "@modelcontextprotocol/server";
-import { z } from "zod";
-import type { InputDefinition, WorkflowDefinition } from "../definitions/types.ts";
-import type { Definitions } from "../definitions/types.ts";
+import {
+  type GetPromptResult,
+  type McpServer,
+  type Prompt,
+  ProtocolError,
+  ProtocolErrorCode,
+} from "@modelcontextprotocol/server";
+import type { Definitions, InputDefinition, WorkflowDefinition } from "../definitions/types.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
-import { log } from "../log.ts";
-
-/** The live prompt catalog. */
-export interface WorkflowPrompts {
-  /** Bring the prompts in line with the current definitions; true when any workflow changed. */
-  sync(): boolean;
-}
+import type { LoadServed } from "./served.ts";
 
 /** A prompt argument's value as it goes into the start context: typed inputs are parsed as JSON. */
 function inputValue(input: InputDefinition, text: string): JsonValue {
@@ -32,19 +32,6 @@ function inputValue(input: InputDefinition, text: string): JsonValue {
   } catch {
     return text; // start_workflow reports the type mismatch with the input's name.
   }
-}
-
-function argsSchema(definition: WorkflowDefinition) {
-  const shape: Record<string, z.ZodType<string | undefined>> = {};
-  for (const [key, input] of Object.entries(definition.inputs)) {
-    const hint = input.type && input.type !== "string" ? ` (${input.type}, as JSON)` : "";
-    const fallback = input.default !== undefined
-      ? ` Default: ${JSON.stringify(input.default)}.`
-      : "";
-    const described = z.string().describe(`${input.description ?? key}${hint}${fallback}`);
-    shape[key] = input.required && input.default === undefined ? described : described.optional();
-  }
-  return z.object(shape);
 }
 
 /** The user message a prompt returns: what the workflow does and the exact start call. */
@@ -77,69 +64,78 @@ export function startMessage(
   ].join("\n");
 }
 
-function describe(definition: WorkflowDefinition): { title: string; description: string } {
+/** Whether the prompt cannot be used without a value for `input`. */
+function isRequired(input: InputDefinition): boolean {
+  return input.required === true && input.default === undefined;
+}
+
+/** The listing of one workflow's prompt: its inputs become the prompt's arguments. */
+function prompt(definition: WorkflowDefinition): Prompt {
   return {
+    name: definition.name,
     title: `Start ${definition.title}`,
     description: definition.description || `Start the ${definition.name} workflow.`,
+    arguments: Object.entries(definition.inputs).map(([key, input]) => {
+      const hint = input.type && input.type !== "string" ? ` (${input.type}, as JSON)` : "";
+      const fallback = input.default !== undefined
+        ? ` Default: ${JSON.stringify(input.default)}.`
+        : "";
+      return {
+        name: key,
+        description: `${input.description ?? key}${hint}${fallback}`,
+        required: isRequired(input),
+      };
+    }),
   };
 }
 
-/** Register a prompt per valid workflow on `server` (before it connects) and return the catalog. */
-export function registerWorkflowPrompts(
-  server: McpServer,
+/** The valid workflows, in listing order. */
+function validWorkflows(definitions: Definitions): WorkflowDefinition[] {
+  return definitions.list().flatMap((entry) => (entry.valid ? [entry.definition] : []));
+}
+
+/** The prompt `name` filled with `args`. */
+function getPrompt(
   definitions: Definitions,
-): WorkflowPrompts {
-  const registered = new Map<string, { hash: string; prompt: RegisteredPrompt }>();
-  let lastSignature = "";
-  // Advertise the prompts capability even when no workflow is valid yet: capabilities cannot be
-  // added after connecting, and a workflow may become valid later.
-  server.registerPrompt("_init", { description: "" }, () => ({ messages: [] })).remove();
-
-  const callback = (definition: WorkflowDefinition) => (args: Record<string, unknown>) => ({
-    description: describe(definition).description,
-    messages: [{
-      role: "user" as const,
-      content: { type: "text" as const, text: startMessage(definition, args) },
-    }],
-  });
-
-  const sync = (): boolean => {
-    const entries = definitions.list();
-    const valid = new Map(entries.flatMap((e) => (e.valid ? [[e.name, e.definition]] : [])));
-    for (const [name, { prompt }] of registered) {
-      if (valid.has(name)) continue;
-      prompt.remove();
-      registered.delete(name);
-    }
-    for (const definition of valid.values()) {
-      const current = registered.get(definition.name);
-      if (current?.hash === definition.hash) continue;
-      const config = { ...describe(definition), argsSchema: argsSchema(definition) };
-      if (current) {
-        current.prompt.update({ ...config, callback: callback(definition) });
-        current.hash = definition.hash;
-      } else {
-        const prompt = server.registerPrompt(definition.name, config, callback(definition));
-        registered.set(definition.name, { hash: definition.hash, prompt });
-      }
-    }
-    const signature = entries
-      .map((e) => `${e.name}:${e.valid ? e.definition.hash : JSON.stringify(e.errors)}`)
-      .join("\n");
-    const changed = signature !== lastSignature;
-    lastSignature = signature;
-    return changed;
-  };
-
-  sync();
+  name: string,
+  args: Record<string, string>,
+): GetPromptResult {
+  const workflows = validWorkflows(definitions);
+  const definition = workflows.find((d) => d.name === name);
+  if (!definition) {
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `Prompt ${name} not found. Prompts (one per valid workflow): ` +
+        `${workflows.map((d) => d.name).join(", ") || "none"}.`,
+    );
+  }
+  const missing = Object.entries(definition.inputs)
+    .filter(([key, input]) => isRequired(input) && args[key] === undefined)
+    .map(([key]) => key);
+  if (missing.length) {
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `Invalid arguments for prompt ${name}: missing required ${missing.join(", ")}.`,
+    );
+  }
   return {
-    sync() {
-      try {
-        return sync();
-      } catch (error) {
-        log.error(`could not refresh the workflow prompts: ${(error as Error).message}`);
-        return false;
-      }
-    },
+    description: prompt(definition).description,
+    messages: [{ role: "user", content: { type: "text", text: startMessage(definition, args) } }],
   };
+}
+
+/**
+ * Answer `prompts/list` and `prompts/get` on `server` with one prompt per valid workflow of `app`.
+ * Call before the server connects: that is when the capability can be declared.
+ */
+export function registerWorkflowPrompts(server: McpServer, app: LoadServed): void {
+  server.server.registerCapabilities({ prompts: { listChanged: true } });
+  server.server.setRequestHandler("prompts/list", async () => ({
+    prompts: validWorkflows((await app()).definitions).map(prompt),
+  }));
+  server.server.setRequestHandler(
+    "prompts/get",
+    async (request) =>
+      getPrompt((await app()).definitions, request.params.name, request.params.arguments ?? {}),
+  );
 }

@@ -1,11 +1,12 @@
 /**
  * MCP resources: `workflow://{name}` (a workflow's full definition, for people writing or
  * reviewing workflows) and `instance://{id}` (a run's state and history). Both are listable
- * templates whose variables complete by prefix.
+ * templates whose variables complete by prefix. They are registered before the server connects
+ * (which declares the capability); listing, reading and completing wait for the application.
  *
  * @example
  * ```ts
- * registerResources(server, engine, definitions);
+ * registerResources(server, app);
  * // client.readResource({ uri: "workflow://JOKE_GENERATOR" })
  * ```
  * @module
@@ -16,12 +17,11 @@ import {
   ResourceTemplate,
 } from "@modelcontextprotocol/server";
 import { workflowMarkdown } from "../definitions/render_markdown.ts";
-import type { Definitions } from "../definitions/types.ts";
-import type { WorkflowEngine } from "../engine/engine.ts";
 import { OrchestratorError, UnknownWorkflowError } from "../errors.ts";
-import { MAX_PAGE_SIZE } from "../store/sqlite.ts";
+import { MAX_PAGE_LIMIT } from "./schemas.ts";
+import type { LoadServed } from "./served.ts";
 
-/** How many of the most recently updated runs `instance://` lists and completes. */
+/** How many of the most recently started runs `instance://` lists and completes. */
 export const LISTED_INSTANCES = 50;
 
 function variable(value: string | string[] | undefined): string {
@@ -46,21 +46,16 @@ function found<T>(uri: URL, read: () => T): T {
 }
 
 /** Register the `workflow://{name}` and `instance://{id}` resource templates on `server`. */
-export function registerResources(
-  server: McpServer,
-  engine: WorkflowEngine,
-  definitions: Definitions,
-): void {
-  const recentIds = () =>
-    engine.listInstances({ limit: LISTED_INSTANCES, offset: 0 }).instances.map((i) =>
-      i.instance_id
-    );
+export function registerResources(server: McpServer, app: LoadServed): void {
+  const recentInstances = async () =>
+    (await app()).engine.listInstances({ limit: LISTED_INSTANCES, offset: 0 }).instances;
+  const workflows = async () => (await app()).definitions.list();
 
   server.registerResource(
     "workflow",
     new ResourceTemplate("workflow://{name}", {
-      list: () => ({
-        resources: definitions.list().map((entry) => ({
+      list: async () => ({
+        resources: (await workflows()).map((entry) => ({
           uri: `workflow://${entry.name}`,
           name: entry.name,
           title: entry.valid ? entry.definition.title : `${entry.name} (invalid)`,
@@ -69,7 +64,7 @@ export function registerResources(
         })),
       }),
       complete: {
-        name: (value) => startingWith(definitions.list().map((e) => e.name), value),
+        name: async (value) => startingWith((await workflows()).map((e) => e.name), value),
       },
     }),
     {
@@ -81,9 +76,9 @@ export function registerResources(
         "same definition as JSON.",
       mimeType: "text/markdown",
     },
-    (uri, variables) => {
+    async (uri, variables) => {
       const name = variable(variables.name);
-      const entries = definitions.list();
+      const entries = await workflows();
       const entry = entries.find((e) => e.name === name);
       if (!entry) {
         const unknown = new UnknownWorkflowError(name, entries.map((e) => e.name));
@@ -105,31 +100,33 @@ export function registerResources(
   server.registerResource(
     "instance",
     new ResourceTemplate("instance://{id}", {
-      list: () => ({
-        resources: engine.listInstances({ limit: LISTED_INSTANCES, offset: 0 }).instances.map(
-          (i) => ({
-            uri: `instance://${i.instance_id}`,
-            name: i.instance_id,
-            title: `${i.workflow_name} run (${i.status}, at ${i.current_step_name})`,
-            description: `Started ${i.created_at}, updated ${i.updated_at}.`,
-            mimeType: "application/json",
-          }),
-        ),
+      list: async () => ({
+        resources: (await recentInstances()).map((i) => ({
+          uri: `instance://${i.instance_id}`,
+          name: i.instance_id,
+          title: `${i.workflow_name} run (${i.status}, at ${i.current_step_name})`,
+          description: `Started ${i.created_at}, updated ${i.updated_at}.`,
+          mimeType: "application/json",
+        })),
       }),
-      complete: { id: (value) => startingWith(recentIds(), value) },
+      complete: {
+        id: async (value) =>
+          startingWith((await recentInstances()).map((i) => i.instance_id), value),
+      },
     }),
     {
       title: "Workflow run",
       description: "A workflow run's persisted state (as get_workflow_status returns it) and " +
-        `its history (up to ${MAX_PAGE_SIZE} entries, oldest first) as JSON. The ` +
-        `${LISTED_INSTANCES} most recently updated runs are listed; any run can be read by id.`,
+        `its history (up to ${MAX_PAGE_LIMIT} entries, oldest first) as JSON. The ` +
+        `${LISTED_INSTANCES} most recently started runs are listed; any run can be read by id.`,
       mimeType: "application/json",
     },
-    (uri, variables) => {
+    async (uri, variables) => {
       const id = variable(variables.id);
+      const { engine } = await app();
       const state = found(uri, () => ({
         ...engine.status(id),
-        history: engine.history(id, { limit: MAX_PAGE_SIZE, offset: 0 }).entries,
+        history: engine.history(id, { limit: MAX_PAGE_LIMIT, offset: 0 }).entries,
       }));
       return {
         contents: [{

@@ -26,8 +26,16 @@ const instanceId = z.string().min(1).max(100).describe(
   "The instance_id returned by start_workflow.",
 );
 const contextObject = z.record(z.string(), z.unknown());
+/**
+ * The largest page a tool or resource returns: the store's `MAX_PAGE_SIZE`, repeated here so that
+ * the MCP layer loads without SQLite (a test keeps the two equal).
+ */
+export const MAX_PAGE_LIMIT = 500;
+
 const pageFields = {
-  limit: z.number().int().min(1).max(500).default(50).describe("Page size (1-500, default 50)."),
+  limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(50).describe(
+    `Page size (1-${MAX_PAGE_LIMIT}, default 50).`,
+  ),
   offset: z.number().int().min(0).default(0).describe("Rows to skip (default 0)."),
 };
 

@@ -1,15 +1,25 @@
 /**
- * Builds the MCP server (tools over the engine) and serves it over stdio.
+ * Builds the MCP server (tools, resources and prompts over the engine) and connects it to stdio.
+ * Nothing here needs the application loaded: the server is created, connected and answers the
+ * handshake (`initialize` or `server/discover`) before the workflow parser, the SQLite store and
+ * the engine are imported; the handlers wait for them.
+ *
+ * @example
+ * ```ts
+ * const server = createMcpServer(app);
+ * const { closed } = await connectStdio(server, { onAnswered: () => void app() });
+ * await closed;
+ * ```
  * @module
  */
-import { McpServer } from "@modelcontextprotocol/server";
+import { type JSONRPCMessage, McpServer } from "@modelcontextprotocol/server";
 import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Definitions } from "../definitions/types.ts";
-import type { WorkflowEngine } from "../engine/engine.ts";
 import { log } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { registerWorkflowPrompts } from "./prompts.ts";
 import { registerResources } from "./resources.ts";
+import type { LoadServed, Served } from "./served.ts";
 import { registerTools } from "./tools.ts";
 
 const INSTRUCTIONS =
@@ -19,31 +29,94 @@ const INSTRUCTIONS =
   "status is COMPLETED or FAILED. After an interruption call resume_workflow with the " +
   "instance_id and the step you believe is current.";
 
-/** A configured MCP server exposing the orchestrator's tools. */
-export function createMcpServer(engine: WorkflowEngine, definitions: Definitions): McpServer {
+/** What the workflow catalog looks like: each workflow's content hash, or its errors. */
+function catalogSignature(definitions: Definitions): string {
+  return definitions.list()
+    .map((e) => `${e.name}:${e.valid ? e.definition.hash : JSON.stringify(e.errors)}`)
+    .join("\n");
+}
+
+/**
+ * Call `changed` whenever the files change what the workflows are (not on every file event);
+ * returns the unsubscribe function.
+ */
+function watchCatalog(definitions: Definitions, changed: () => void): (() => void) | undefined {
+  let last = catalogSignature(definitions);
+  return definitions.onChange?.(() => {
+    try {
+      const current = catalogSignature(definitions);
+      if (current === last) return;
+      last = current;
+      changed();
+    } catch (error) {
+      log.error(`could not refresh the workflow catalog: ${(error as Error).message}`);
+    }
+  });
+}
+
+/**
+ * A configured MCP server exposing the orchestrator's tools, resources and prompts. Creating it
+ * loads nothing: its handlers call `app` when a request needs the application.
+ */
+export function createMcpServer(app: LoadServed): McpServer {
   const server = new McpServer(
     { name: "orchestrator-mcp-server", version: VERSION },
     { instructions: INSTRUCTIONS },
   );
-  registerTools(server, engine, definitions);
-  registerResources(server, engine, definitions);
-  const prompts = registerWorkflowPrompts(server, definitions);
-  // Hot reload: prompts follow the files; the workflow:// listing is computed on each request,
-  // so clients only need to be told it changed.
-  const unsubscribe = definitions.onChange?.(() => {
-    if (prompts.sync()) server.sendResourceListChanged();
-  });
+  // Hot reload: prompts and the workflow:// listing are computed on each request, so clients only
+  // need to be told they changed — from the first request on, while the session is open.
+  let closed = false;
+  let unsubscribe: (() => void) | undefined;
+  let served: Promise<Served> | undefined;
+  const watched: LoadServed = () =>
+    served ??= app().then((loaded) => {
+      if (!closed) {
+        unsubscribe = watchCatalog(loaded.definitions, () => {
+          server.sendPromptListChanged();
+          server.sendResourceListChanged();
+        });
+      }
+      return loaded;
+    });
+  registerTools(server, watched);
+  registerResources(server, watched);
+  registerWorkflowPrompts(server, watched);
   const onclose = server.server.onclose;
   server.server.onclose = () => {
+    closed = true;
     unsubscribe?.();
     onclose?.();
   };
   return server;
 }
 
-/** Serve `server` on stdin/stdout until the client disconnects. */
-export async function serveStdio(server: McpServer): Promise<void> {
-  const transport = new StdioServerTransport();
+/** A stdio transport calling `onAnswered` once its first message (the handshake answer) is out. */
+class AnsweringStdioTransport extends StdioServerTransport {
+  #onAnswered: (() => void) | undefined;
+
+  constructor(onAnswered: () => void) {
+    super();
+    this.#onAnswered = onAnswered;
+  }
+
+  override async send(message: JSONRPCMessage): Promise<void> {
+    await super.send(message);
+    const onAnswered = this.#onAnswered;
+    this.#onAnswered = undefined;
+    onAnswered?.();
+  }
+}
+
+/**
+ * Connect `server` to stdin/stdout; `closed` resolves when the client disconnects. `onAnswered`
+ * runs once the first answer has been written, the moment to start slow work without delaying
+ * the handshake.
+ */
+export async function connectStdio(
+  server: McpServer,
+  options: { onAnswered?: () => void } = {},
+): Promise<{ closed: Promise<void> }> {
+  const transport = new AnsweringStdioTransport(options.onAnswered ?? (() => {}));
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
@@ -51,5 +124,5 @@ export async function serveStdio(server: McpServer): Promise<void> {
   // would otherwise go unexplained.
   server.server.onerror = (error) => log.warn(`MCP transport: ${error.message}`);
   await server.connect(transport);
-  await closed;
+  return { closed };
 }

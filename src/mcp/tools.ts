@@ -6,8 +6,6 @@
  */
 import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
 import type { z } from "zod";
-import type { Definitions } from "../definitions/types.ts";
-import type { WorkflowEngine } from "../engine/engine.ts";
 import { OrchestratorError } from "../errors.ts";
 import type { JsonObject } from "../json.ts";
 import { log } from "../log.ts";
@@ -15,6 +13,7 @@ import type { Report } from "../store/types.ts";
 import { decisionCall } from "./decision_call.ts";
 import howto from "./howto_create_workflow.md" with { type: "text" };
 import { inputSchemas, outputSchemas } from "./schemas.ts";
+import type { LoadServed, Served } from "./served.ts";
 
 type ToolName = keyof typeof inputSchemas;
 type Input<N extends ToolName> = z.output<typeof inputSchemas[N]>;
@@ -26,7 +25,7 @@ interface ToolSpec<N extends ToolName> {
   readOnly: boolean;
   idempotent: boolean;
   destructive?: boolean;
-  run: (args: Input<N>, ctx: ServerContext) => Output<N> | Promise<Output<N>>;
+  run: (app: Served, args: Input<N>, ctx: ServerContext) => Output<N> | Promise<Output<N>>;
 }
 
 type ToolSpecs = { [N in ToolName]: ToolSpec<N> };
@@ -51,11 +50,7 @@ function page<T>(items: T[], total: number, offset: number, limit: number) {
   };
 }
 
-function specs(
-  server: McpServer,
-  engine: WorkflowEngine,
-  definitions: Definitions,
-): ToolSpecs {
+function specs(server: McpServer): ToolSpecs {
   return {
     list_workflows: {
       title: "List workflows",
@@ -64,7 +59,7 @@ function specs(
         "first to choose a workflow_name for start_workflow.",
       readOnly: true,
       idempotent: true,
-      run: () => ({
+      run: ({ definitions }) => ({
         workflows: definitions.list().map((entry) =>
           entry.valid
             ? {
@@ -90,7 +85,8 @@ function specs(
         "next_step.step_name. Keep the instance_id: it is how you continue or resume the run.",
       readOnly: false,
       idempotent: false,
-      run: (args) => engine.start(args.workflow_name, (args.context ?? {}) as JsonObject),
+      run: ({ engine }, args) =>
+        engine.start(args.workflow_name, (args.context ?? {}) as JsonObject),
     },
     get_workflow_status: {
       title: "Get run status",
@@ -98,7 +94,7 @@ function specs(
         "steps were recorded. Read-only.",
       readOnly: true,
       idempotent: true,
-      run: (args) => engine.status(args.instance_id),
+      run: ({ engine }, args) => engine.status(args.instance_id),
     },
     advance_workflow: {
       title: "Report a step and get the next",
@@ -109,7 +105,7 @@ function specs(
         "call returns the same answer.",
       readOnly: false,
       idempotent: true,
-      run: (args, ctx) =>
+      run: ({ engine }, args, ctx) =>
         engine.advance(
           args.instance_id,
           args.report as Report,
@@ -125,7 +121,7 @@ function specs(
         "only when your step matches the server's.",
       readOnly: false,
       idempotent: false,
-      run: (args, ctx) =>
+      run: ({ engine }, args, ctx) =>
         engine.resume(
           args.instance_id,
           args.assumed_current_step_name,
@@ -149,7 +145,7 @@ function specs(
         "as offset for the next page.",
       readOnly: true,
       idempotent: true,
-      run: (args) => {
+      run: ({ engine }, args) => {
         const { instances, total } = engine.listInstances({
           workflowName: args.workflow_name,
           status: args.status,
@@ -166,7 +162,7 @@ function specs(
       readOnly: false,
       idempotent: false,
       destructive: true,
-      run: (args) => engine.cancel(args.instance_id, args.reason),
+      run: ({ engine }, args) => engine.cancel(args.instance_id, args.reason),
     },
     get_workflow_history: {
       title: "Get run history",
@@ -175,7 +171,7 @@ function specs(
         "with its reasoning. Paginated.",
       readOnly: true,
       idempotent: true,
-      run: (args) => {
+      run: ({ engine }, args) => {
         const { entries, total } = engine.history(args.instance_id, args);
         return {
           instance_id: args.instance_id,
@@ -187,13 +183,12 @@ function specs(
   };
 }
 
-/** Register every tool on `server`. */
-export function registerTools(
-  server: McpServer,
-  engine: WorkflowEngine,
-  definitions: Definitions,
-): void {
-  for (const [name, spec] of Object.entries(specs(server, engine, definitions))) {
+/**
+ * Register every tool on `server` (before it connects: the schemas need nothing loaded); each call
+ * waits for `app`.
+ */
+export function registerTools(server: McpServer, app: LoadServed): void {
+  for (const [name, spec] of Object.entries(specs(server))) {
     const tool = spec as ToolSpec<ToolName>;
     server.registerTool(
       name,
@@ -212,7 +207,7 @@ export function registerTools(
       },
       async (args: unknown, ctx: ServerContext) => {
         try {
-          const result = await tool.run(args as Input<ToolName>, ctx);
+          const result = await tool.run(await app(), args as Input<ToolName>, ctx);
           return {
             content: [{ type: "text" as const, text: JSON.stringify(result) }],
             structuredContent: result as Record<string, unknown>,

@@ -32,10 +32,14 @@ export const INSTANCE_COLUMNS: string =
   "id, workflow_name, definition_hash, status, current_step, context, version, history_length, " +
   "created_at, updated_at, completed_at";
 
-/** Column list for `HistoryEntry` rows. */
+/**
+ * Column list for `HistoryEntry` rows. The table's `response` column is not among them: earlier
+ * versions stored each entry's full response there for replays; it is now written empty, since a
+ * retry's response is rebuilt from the instance and the entry's decision.
+ */
 export const HISTORY_COLUMNS: string =
   "instance_id, seq, step_name, report, context_updates, decision_source, next_step, reasoning, " +
-  "model, tokens_in, tokens_out, latency_ms, status_after, request_hash, response, created_at";
+  "model, tokens_in, tokens_out, latency_ms, status_after, request_hash, created_at";
 
 function corrupt(table: string, column: string, detail: string): StorageError {
   return new StorageError(
@@ -152,7 +156,6 @@ export function historyFromRow(row: Row): HistoryEntry {
     decision,
     statusAfter: status(row, t, "status_after"),
     requestHash: optionalText(row, t, "request_hash"),
-    response: jsonObject(row, t, "response"),
     createdAt: text(row, t, "created_at"),
   };
 }

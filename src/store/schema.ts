@@ -122,6 +122,27 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
     `,
   },
+  {
+    description: "list instances by creation time, so an advance rewrites only its own row",
+    sql: `
+      -- Listing by updated_at made every advance rewrite four index entries (several WAL pages
+      -- per commit), and a run that advanced jumped between pages while a client paged through
+      -- the list. created_at never changes, so an advance that keeps the status touches no index;
+      -- "newest first" now means newest started, which also keeps offset paging stable.
+      DROP INDEX workflow_instances_by_updated;
+      DROP INDEX workflow_instances_by_status;
+      DROP INDEX workflow_instances_by_workflow;
+      DROP INDEX workflow_instances_by_workflow_status;
+      CREATE INDEX workflow_instances_by_created
+        ON workflow_instances (created_at DESC, id DESC);
+      CREATE INDEX workflow_instances_by_status
+        ON workflow_instances (status, created_at DESC, id DESC);
+      CREATE INDEX workflow_instances_by_workflow
+        ON workflow_instances (workflow_name, created_at DESC, id DESC);
+      CREATE INDEX workflow_instances_by_workflow_status
+        ON workflow_instances (workflow_name, status, created_at DESC, id DESC);
+    `,
+  },
 ];
 
 /** The schema version this build creates and understands (`PRAGMA user_version`). */

@@ -1,9 +1,11 @@
 /**
  * The SQLite implementation of `Store` on `node:sqlite`: WAL journal, a busy timeout, foreign keys,
- * forward-only migrations tracked in `PRAGMA user_version`, statements prepared once, and every
- * write in one `BEGIN IMMEDIATE` transaction. Optimistic concurrency (`version`) makes two
- * concurrent advances of one instance — from this process or another — end with exactly one
- * winner; the other gets a `ConflictError`.
+ * forward-only migrations tracked in `PRAGMA user_version`, statements prepared once, and group
+ * commit: the writes issued in one event-loop turn share one `BEGIN IMMEDIATE` transaction, each
+ * in its own savepoint, and every caller's promise settles after that transaction's `COMMIT`.
+ * Optimistic concurrency (`version`) makes two concurrent advances of one instance — from this
+ * process or another, in one batch or not — end with exactly one winner; the other gets a
+ * `ConflictError`.
  *
  * @example
  * ```ts
@@ -17,6 +19,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { setImmediate } from "node:timers";
 import {
   ConflictError,
   InvalidInputError,
@@ -77,6 +80,17 @@ export function openStore(path: string, options: StoreOptions = {}): SqliteStore
 
 type ListKey = "" | "w" | "s" | "ws";
 
+/** A write waiting for the next group commit, with the callbacks of its caller's promise. */
+interface QueuedWrite {
+  what: string;
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** How one write of a batch ended; callers learn it only after the batch's COMMIT. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: OrchestratorError };
+
 /** `Store` backed by one `node:sqlite` connection. Not safe to share across workers; open one each. */
 export class SqliteStore implements Store {
   /** The database file this store was opened on. */
@@ -89,10 +103,16 @@ export class SqliteStore implements Store {
   readonly #beginRead: StatementSync;
   readonly #commit: StatementSync;
   readonly #rollback: StatementSync;
+  readonly #savepoint: StatementSync;
+  readonly #rollbackToSavepoint: StatementSync;
+  readonly #releaseSavepoint: StatementSync;
+  /** Writes issued since the last group commit, in order. */
+  #queue: QueuedWrite[] = [];
   readonly #insertInstance: StatementSync;
   readonly #insertHistory: StatementSync;
   readonly #selectInstance: StatementSync;
   readonly #instanceExists: StatementSync;
+  readonly #advanceInstance: StatementSync;
   readonly #updateInstance: StatementSync;
   readonly #lastHistory: StatementSync;
   readonly #historyPage: StatementSync;
@@ -142,18 +162,32 @@ export class SqliteStore implements Store {
       this.#migrate();
 
       this.#beginRead = db.prepare("BEGIN");
+      this.#savepoint = db.prepare("SAVEPOINT queued_write");
+      this.#rollbackToSavepoint = db.prepare("ROLLBACK TO queued_write");
+      this.#releaseSavepoint = db.prepare("RELEASE queued_write");
       this.#insertInstance = db.prepare(
         `INSERT INTO workflow_instances (${INSTANCE_COLUMNS})
          VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)`,
       );
       this.#insertHistory = db.prepare(
-        `INSERT INTO workflow_history (${HISTORY_COLUMNS})
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO workflow_history (${HISTORY_COLUMNS}, response)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')`,
       );
       this.#selectInstance = db.prepare(
         `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE id = ?`,
       );
       this.#instanceExists = db.prepare("SELECT 1 AS found FROM workflow_instances WHERE id = ?");
+      // Most transitions keep the status. Not assigning it then keeps SQLite from rewriting the
+      // status listing indexes (it rewrites an index whenever one of its columns is assigned,
+      // even to the same value), so the commit writes only the row and its history.
+      this.#advanceInstance = db.prepare(
+        `UPDATE workflow_instances
+         SET current_step = ?, context = ?, updated_at = ?,
+             version = version + 1, history_length = history_length + 1
+         WHERE id = ? AND version = ? AND status = ?
+         RETURNING workflow_name, definition_hash, version, history_length, created_at,
+                   completed_at`,
+      );
       this.#updateInstance = db.prepare(
         `UPDATE workflow_instances
          SET status = ?, current_step = ?, context = ?, updated_at = ?,
@@ -194,7 +228,7 @@ export class SqliteStore implements Store {
         key,
         db.prepare(
           `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances ${where[key]}
-           ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?`,
+           ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`,
         ),
       ])) as Record<ListKey, StatementSync>;
       this.#countInstances = Object.fromEntries(keys.map((key) => [
@@ -208,11 +242,14 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Insert a new instance (version 1) and its first history entry (seq 1) in one transaction. */
+  /**
+   * Insert a new instance (version 1) and its first history entry (seq 1) atomically; resolves
+   * once committed.
+   */
   createInstance(
     init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
     entry: NewHistoryEntry,
-  ): Instance {
+  ): Promise<Instance> {
     return this.#write(`creating instance '${init.id}'`, () => {
       const now = nowIso();
       const contextJson = JSON.stringify(init.context);
@@ -255,8 +292,8 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Apply `change` and append `entry` in one transaction, only if the instance is still at
-   * `expectedVersion`; returns the instance as written.
+   * Apply `change` and append `entry` atomically, only if the instance is still at
+   * `expectedVersion`; resolves with the instance as written, once committed.
    * @throws {ConflictError} another call moved the version first
    * @throws {UnknownInstanceError} no instance with this id
    */
@@ -265,12 +302,19 @@ export class SqliteStore implements Store {
     expectedVersion: number,
     change: InstanceChange,
     entry: NewHistoryEntry,
-  ): Instance {
+  ): Promise<Instance> {
     return this.#write(`advancing instance '${id}'`, () => {
       const now = nowIso();
       const contextJson = JSON.stringify(change.context);
       const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
-      const row = this.#updateInstance.get(
+      const row = this.#advanceInstance.get(
+        change.currentStep,
+        contextJson,
+        now,
+        id,
+        expectedVersion,
+        change.status,
+      ) ?? this.#updateInstance.get(
         change.status,
         change.currentStep,
         contextJson,
@@ -332,7 +376,10 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** Instances newest first (`updatedAt` desc, then id desc), filtered, with the filtered total. */
+  /**
+   * Instances newest first (`createdAt` desc, then id desc: immutable, so offset pages stay stable
+   * while runs advance), filtered, with the filtered total.
+   */
   listInstances(query: InstanceQuery): { instances: Instance[]; total: number } {
     checkPage(query.limit, query.offset, MAX_PAGE_SIZE);
     const params: SQLInputValue[] = [];
@@ -356,8 +403,8 @@ export class SqliteStore implements Store {
   }
 
   /** Store a definition under its hash; a hash already stored is left as it is. */
-  pinDefinition(hash: string, workflowName: string, definitionJson: string): void {
-    this.#write(`pinning definition ${hash}`, () => {
+  pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void> {
+    return this.#write(`pinning definition ${hash}`, () => {
       this.#insertDefinition.run(hash, workflowName, definitionJson, nowIso());
     });
   }
@@ -370,9 +417,13 @@ export class SqliteStore implements Store {
     });
   }
 
-  /** Close the connection (idempotent); later calls fail with a `StorageError`. */
+  /**
+   * Commit the writes still queued, then close the connection (idempotent); later calls fail with
+   * a `StorageError`.
+   */
   close(): void {
     if (this.#closed) return;
+    this.#flush();
     this.#closed = true;
     try {
       // Keeps the query planner's statistics fresh for the next start. Only an optimization:
@@ -401,7 +452,6 @@ export class SqliteStore implements Store {
       optionalInt(d.latencyMs),
       entry.statusAfter,
       entry.requestHash,
-      JSON.stringify(entry.response),
       now,
     );
   }
@@ -462,17 +512,62 @@ export class SqliteStore implements Store {
     }
   }
 
-  /** Run `fn` inside `BEGIN IMMEDIATE` … `COMMIT`, rolling back on any error. */
-  #write<T>(what: string, fn: () => T): T {
-    this.#ensureOpen();
+  /**
+   * Queue `apply` for the next group commit, which runs once the current event-loop turn is done:
+   * writes issued together (several requests in flight) then share one `COMMIT` instead of paying
+   * one each. The promise settles only after that `COMMIT`, so no caller answers its client before
+   * its change is durable.
+   */
+  #write<T>(what: string, apply: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#ensureOpen();
+      this.#queue.push({ what, apply, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#queue.length === 1) setImmediate(() => this.#flush());
+    });
+  }
+
+  /**
+   * Commit every queued write in one `BEGIN IMMEDIATE` … `COMMIT` (the lock also orders us with
+   * other processes), then settle the callers. In a batch of several, each write runs in its own
+   * savepoint: one that fails (a version conflict) is rolled back alone and the others commit.
+   * When `BEGIN` or `COMMIT` fails, or SQLite abandoned the transaction, no write of the batch was
+   * kept and every caller gets the error.
+   */
+  #flush(): void {
+    const batch = this.#queue;
+    if (batch.length === 0 || this.#closed) return;
+    this.#queue = [];
+    let outcomes: Outcome[];
     try {
       this.#begin.run();
-      const result = fn();
+      outcomes = batch.length === 1
+        ? [{ ok: true, value: batch[0]!.apply() }]
+        : batch.map((write) => this.#applyInSavepoint(write));
       this.#commit.run();
-      return result;
     } catch (error) {
       this.#rollbackQuietly();
-      throw this.#storageError(error, what);
+      for (const write of batch) write.reject(this.#storageError(error, write.what));
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    });
+  }
+
+  /** Apply one write of a batch in a savepoint; throws only when the whole transaction is lost. */
+  #applyInSavepoint(write: QueuedWrite): Outcome {
+    this.#savepoint.run();
+    try {
+      const value = write.apply();
+      this.#releaseSavepoint.run();
+      return { ok: true, value };
+    } catch (error) {
+      if (!this.#db.isTransaction) throw error;
+      this.#rollbackToSavepoint.run();
+      this.#releaseSavepoint.run();
+      return { ok: false, error: this.#storageError(error, write.what) };
     }
   }
 

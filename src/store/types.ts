@@ -63,10 +63,11 @@ export interface NewHistoryEntry {
   decision: Decision;
   /** Instance status after this entry was applied. */
   statusAfter: InstanceStatus;
-  /** Canonical hash of the request that produced this entry (for idempotent retries), if any. */
+  /**
+   * Hash of the request that produced this entry, as received (for idempotent retries), if any. A
+   * retry is answered from the instance and this entry's decision, so no response is stored.
+   */
   requestHash: string | null;
-  /** The response the tool returned for this entry, replayed on an identical retry. */
-  response: JsonObject;
 }
 
 /** A persisted history row. */
@@ -93,13 +94,17 @@ export interface InstanceQuery {
   offset: number;
 }
 
-/** Durable storage of instances, history and pinned definitions. Every method is one transaction. */
+/**
+ * Durable storage of instances, history and pinned definitions. Each write is atomic and its
+ * promise settles only once it is committed (or known not to be); writes issued together may share
+ * one commit, each still succeeding or failing on its own.
+ */
 export interface Store {
   /** Insert a new instance (version 1) and its first history entry atomically. */
   createInstance(
     init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
     entry: NewHistoryEntry,
-  ): Instance;
+  ): Promise<Instance>;
   getInstance(id: string): Instance | undefined;
   /**
    * Apply a change and append its history entry atomically, only if the instance is still at
@@ -112,7 +117,7 @@ export interface Store {
     expectedVersion: number,
     change: InstanceChange,
     entry: NewHistoryEntry,
-  ): Instance;
+  ): Promise<Instance>;
   /** The most recent history entry, if any. */
   lastHistoryEntry(id: string): HistoryEntry | undefined;
   /** History in sequence order; `total` counts all rows for the instance. */
@@ -122,10 +127,10 @@ export interface Store {
   ): { entries: HistoryEntry[]; total: number };
   /** The last `count` history entries, oldest first. */
   recentHistory(id: string, count: number): HistoryEntry[];
-  /** Newest first (by `updatedAt`, then id). */
+  /** Newest first (by `createdAt`, then id), so pages stay stable while runs advance. */
   listInstances(query: InstanceQuery): { instances: Instance[]; total: number };
   /** Remember a definition by hash (no-op if already stored). */
-  pinDefinition(hash: string, workflowName: string, definitionJson: string): void;
+  pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void>;
   /** A pinned definition's JSON, if stored. */
   pinnedDefinition(hash: string): string | undefined;
   close(): void;

@@ -16,14 +16,7 @@ import {
   serveFakeAi,
   triageWorkflows,
 } from "./fake_ai_server.ts";
-
-interface StepResponse {
-  instance_id: string;
-  status: string;
-  next_step: { step_name: string; instructions: string };
-  current_context: Record<string, unknown>;
-  decision: { source: string; reasoning?: string };
-}
+import type { StepResponse } from "../../src/engine/types.ts";
 
 interface HistoryPage {
   entries: {

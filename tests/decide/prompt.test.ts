@@ -17,7 +17,6 @@ function entry(seq: number, step: string, status: string, next: string): History
     decision: { source: "ai", nextStep: next },
     statusAfter: "RUNNING",
     requestHash: null,
-    response: {},
     createdAt: "2026-01-01T00:00:00Z",
   };
 }

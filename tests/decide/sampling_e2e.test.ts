@@ -5,13 +5,7 @@
 import assert from "node:assert/strict";
 import { call, connect } from "../helpers/server.ts";
 import { decisionText, GUIDANCE_MARK, triageWorkflows } from "./fake_ai_server.ts";
-
-interface StepResponse {
-  instance_id: string;
-  status: string;
-  next_step: { step_name: string };
-  decision: { source: string; reasoning?: string };
-}
+import type { StepResponse } from "../../src/engine/types.ts";
 
 const inspected = (id: string) => ({
   instance_id: id,

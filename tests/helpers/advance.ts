@@ -3,26 +3,27 @@
  * @module
  */
 import type { Client } from "@modelcontextprotocol/client";
+import type { StepResponse } from "../../src/engine/types.ts";
 import { call } from "./server.ts";
 
-/** The part of a `StepResponse` a driver needs. */
-export interface StepResponse {
-  instance_id: string;
-  status: string;
-  next_step: { step_name: string; instructions: string };
-}
+export type { StepResponse };
 
-/** Report `success` until the run ends (at most 50 steps), the clients taking turns. */
-export async function advanceTakingTurns(
+/**
+ * Report `success` until the run ends (at most 50 steps), the clients taking turns. Returns every
+ * response in order, `first` included.
+ */
+export async function advanceToEnd(
   clients: Client[],
   first: StepResponse,
-): Promise<StepResponse> {
+): Promise<StepResponse[]> {
+  const seen = [first];
   let current = first;
   for (let turn = 0; current.status === "RUNNING" && turn < 50; turn++) {
     current = await call<StepResponse>(clients[turn % clients.length]!, "advance_workflow", {
       instance_id: current.instance_id,
       report: { step_id: current.next_step.step_name, status: "success" },
     });
+    seen.push(current);
   }
-  return current;
+  return seen;
 }

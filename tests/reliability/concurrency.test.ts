@@ -8,12 +8,7 @@ import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/client";
 import { call, connect, type Connected, tempDbPath } from "../helpers/server.ts";
 import { checkDatabaseFile } from "./db_invariants.ts";
-
-interface StepResponse {
-  instance_id: string;
-  status: string;
-  next_step: { step_name: string };
-}
+import type { StepResponse } from "../../src/engine/types.ts";
 
 const SERVERS = 4;
 

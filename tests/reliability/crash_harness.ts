@@ -17,6 +17,7 @@ import { serverArgs } from "../helpers/server.ts";
 import { type Acknowledged, checkDatabaseFile } from "./db_invariants.ts";
 import { countFromEnv, Random, seedFromEnv } from "./random.ts";
 import { randomContextUpdates, randomStatus, writeWorkload } from "./workload.ts";
+import type { StepResponse } from "../../src/engine/types.ts";
 
 /** How a crash run is shaped. */
 export interface CrashOptions {
@@ -52,12 +53,6 @@ interface Tracked {
   running: boolean;
   /** The advance in flight (or in flight at the last kill), sent again identically after restart. */
   pending?: Record<string, unknown>;
-}
-
-interface StepResponse {
-  status: string;
-  instance_id: string;
-  next_step: { step_name: string };
 }
 
 interface Session {

@@ -4,7 +4,7 @@ import { openStore } from "../../src/store/sqlite.ts";
 import { checkDatabaseFile, openForCheck } from "./db_invariants.ts";
 
 /** A store with one instance advanced once: seq 1 (start -> a), seq 2 (a -> b). */
-function twoStepDatabase(): string {
+async function twoStepDatabase(): Promise<string> {
   const path = join(Deno.makeTempDirSync({ prefix: "orch-inv-" }), "db.sqlite");
   const store = openStore(path);
   const entry = (step: string | null, next: string) => ({
@@ -14,9 +14,8 @@ function twoStepDatabase(): string {
     decision: { source: "route" as const, nextStep: next },
     statusAfter: "RUNNING" as const,
     requestHash: null,
-    response: {},
   });
-  store.createInstance(
+  await store.createInstance(
     {
       id: "i1",
       workflowName: "W",
@@ -27,7 +26,7 @@ function twoStepDatabase(): string {
     },
     entry(null, "a"),
   );
-  store.applyTransition(
+  await store.applyTransition(
     "i1",
     1,
     { status: "RUNNING", currentStep: "b", context: {} },
@@ -37,8 +36,8 @@ function twoStepDatabase(): string {
   return path;
 }
 
-Deno.test("a sound database with its acknowledged calls has no problems", () => {
-  const path = twoStepDatabase();
+Deno.test("a sound database with its acknowledged calls has no problems", async () => {
+  const path = await twoStepDatabase();
   assert.deepEqual(
     checkDatabaseFile(path, [
       { instanceId: "i1", seq: 1, step: null, nextStep: "a" },
@@ -48,8 +47,8 @@ Deno.test("a sound database with its acknowledged calls has no problems", () => 
   );
 });
 
-Deno.test("lost, differing and half-applied steps are all reported", () => {
-  const path = twoStepDatabase();
+Deno.test("lost, differing and half-applied steps are all reported", async () => {
+  const path = await twoStepDatabase();
   assert.deepEqual(
     checkDatabaseFile(path, [
       { instanceId: "i1", seq: 2, step: "a", nextStep: "c" },

@@ -5,25 +5,25 @@ import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./
 
 const APPLY_TRANSITION = new URL("./fixtures/apply_transition.ts", import.meta.url).pathname;
 
-Deno.test("two connections on one file: the second advance at the same version conflicts", () => {
+Deno.test("two connections on one file: the second advance at the same version conflicts", async () => {
   using tmp = tempDbPath();
   using a = disposable(openStore(tmp.path));
   using b = disposable(openStore(tmp.path));
   const init = newInstance();
-  a.createInstance(init, startEntry());
+  await a.createInstance(init, startEntry());
 
   // Both callers read version 1, then both try to advance from it.
   const seenByA = a.getInstance(init.id);
   const seenByB = b.getInstance(init.id);
   assert.equal(seenByA?.version, 1);
   assert.equal(seenByB?.version, 1);
-  const won = a.applyTransition(
+  const won = await a.applyTransition(
     init.id,
     1,
     { status: "RUNNING", currentStep: "from_a", context: { by: "a" } },
     reportEntry("identify_target", "from_a"),
   );
-  assert.throws(
+  await assert.rejects(
     () =>
       b.applyTransition(
         init.id,
@@ -40,12 +40,12 @@ Deno.test("two connections on one file: the second advance at the same version c
   );
   // B retries from the version it now sees, and wins.
   assert.equal(
-    b.applyTransition(
+    (await b.applyTransition(
       init.id,
       2,
       { status: "RUNNING", currentStep: "from_b", context: {} },
       reportEntry("from_a", "from_b"),
-    ).version,
+    )).version,
     3,
   );
   assert.equal(a.getInstance(init.id)?.currentStep, "from_b");
@@ -55,7 +55,7 @@ Deno.test("processes racing to advance one instance: exactly one wins, the other
   using tmp = tempDbPath();
   using store = disposable(openStore(tmp.path));
   const init = newInstance();
-  store.createInstance(init, startEntry());
+  await store.createInstance(init, startEntry());
 
   const labels = ["p1", "p2", "p3", "p4"];
   const children = labels.map((label) =>
@@ -96,15 +96,15 @@ Deno.test("processes racing to advance one instance: exactly one wins, the other
   assert.deepEqual(instance?.context, { writer: winners[0]!.label });
   const history = store.listHistory(init.id, { limit: 10, offset: 0 });
   assert.equal(history.total, 2);
-  assert.deepEqual(history.entries[1]?.response, { writer: winners[0]!.label });
+  assert.deepEqual(history.entries[1]?.contextUpdates, { writer: winners[0]!.label });
 });
 
 Deno.test("a child process advancing after us sees our version and conflicts", async () => {
   using tmp = tempDbPath();
   using store = disposable(openStore(tmp.path));
   const init = newInstance();
-  store.createInstance(init, startEntry());
-  store.applyTransition(
+  await store.createInstance(init, startEntry());
+  await store.applyTransition(
     init.id,
     1,
     { status: "RUNNING", currentStep: "parent", context: {} },

@@ -48,7 +48,6 @@ export function startEntry(): NewHistoryEntry {
     decision: { source: "start", nextStep: "identify_target" },
     statusAfter: "RUNNING",
     requestHash: null,
-    response: { next_step: { step_name: "identify_target", instructions: "Find it." } },
   };
 }
 
@@ -69,6 +68,5 @@ export function reportEntry(step: string, next: string, n = 0): NewHistoryEntry 
     },
     statusAfter: "RUNNING",
     requestHash: `hash-${n}`,
-    response: { next_step: { step_name: next, instructions: `Do ${next}.` }, n },
   };
 }

@@ -8,19 +8,19 @@ import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./
 const total = (store: SqliteStore, query: Partial<InstanceQuery> = {}) =>
   store.listInstances({ limit: 1, offset: 0, ...query }).total;
 
-Deno.test("list_instances totals follow starts, status changes and deletions", () => {
+Deno.test("list_instances totals follow starts, status changes and deletions", async () => {
   using tmp = tempDbPath();
   using store = disposable(openStore(tmp.path));
   const save = [1, 2, 3].map(() => newInstance(crypto.randomUUID(), "SAVE"));
   const resume = newInstance(crypto.randomUUID(), "RESUME");
-  for (const init of [...save, resume]) store.createInstance(init, startEntry());
-  store.applyTransition(save[0]!.id, 1, {
+  for (const init of [...save, resume]) await store.createInstance(init, startEntry());
+  await store.applyTransition(save[0]!.id, 1, {
     status: "COMPLETED",
     currentStep: "FINISH",
     context: {},
   }, reportEntry("identify_target", "FINISH"));
   // A transition that keeps the status leaves every total as it was.
-  store.applyTransition(save[1]!.id, 1, {
+  await store.applyTransition(save[1]!.id, 1, {
     status: "RUNNING",
     currentStep: "next",
     context: {},

@@ -60,13 +60,13 @@ Deno.test("the hot queries use indexes: no table scans, no sorting", () => {
       "SELECT * FROM workflow_instances WHERE id = 'x'",
       "SELECT * FROM workflow_history WHERE instance_id = 'x' ORDER BY seq DESC LIMIT 1",
       "SELECT * FROM workflow_history WHERE instance_id = 'x' ORDER BY seq LIMIT 10 OFFSET 5",
-      "SELECT * FROM workflow_instances ORDER BY updated_at DESC, id DESC LIMIT 10",
+      "SELECT * FROM workflow_instances ORDER BY created_at DESC, id DESC LIMIT 10",
       "SELECT * FROM workflow_instances WHERE status = 'RUNNING' " +
-      "ORDER BY updated_at DESC, id DESC LIMIT 10",
+      "ORDER BY created_at DESC, id DESC LIMIT 10",
       "SELECT * FROM workflow_instances WHERE workflow_name = 'W' " +
-      "ORDER BY updated_at DESC, id DESC LIMIT 10",
+      "ORDER BY created_at DESC, id DESC LIMIT 10",
       "SELECT * FROM workflow_instances WHERE workflow_name = 'W' AND status = 'RUNNING' " +
-      "ORDER BY updated_at DESC, id DESC LIMIT 10",
+      "ORDER BY created_at DESC, id DESC LIMIT 10",
       "SELECT SUM(n) FROM workflow_instance_counts WHERE workflow_name = 'W' AND status = 'RUNNING'",
       "SELECT body FROM workflow_definitions WHERE hash = 'h'",
     ];
@@ -221,17 +221,17 @@ Deno.test("the child-process helper itself can open a writable database", () => 
   assert.deepEqual(openInChild(tmp.path), { ok: true });
 });
 
-Deno.test("a database write-locked by another connection gives a 'locked' StorageError", () => {
+Deno.test("a database write-locked by another connection gives a 'locked' StorageError", async () => {
   using tmp = tempDbPath();
   using store = disposable(openStore(tmp.path, { busyTimeoutMs: 50 }));
   const init = newInstance();
-  store.createInstance(init, startEntry());
+  await store.createInstance(init, startEntry());
 
   const other = new DatabaseSync(tmp.path);
   other.exec("BEGIN EXCLUSIVE");
   try {
     const change = { status: "RUNNING" as const, currentStep: "b", context: {} };
-    assert.throws(
+    await assert.rejects(
       () => store.applyTransition(init.id, 1, change, reportEntry("identify_target", "b")),
       (error: unknown) => {
         assert.ok(error instanceof DatabaseLockedError);
@@ -260,7 +260,7 @@ Deno.test("a database write-locked by another connection gives a 'locked' Storag
   assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 1);
   const change = { status: "RUNNING" as const, currentStep: "b", context: {} };
   assert.equal(
-    store.applyTransition(init.id, 1, change, reportEntry("identify_target", "b")).version,
+    (await store.applyTransition(init.id, 1, change, reportEntry("identify_target", "b"))).version,
     2,
   );
 });

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { openStore } from "../../src/store/sqlite.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
-Deno.test("with ~20k history rows, lookups and pages still return the right rows", () => {
+Deno.test("with ~20k history rows, lookups and pages still return the right rows", async () => {
   using tmp = tempDbPath();
   using store = disposable(openStore(tmp.path));
   const instances = 200;
@@ -10,14 +10,14 @@ Deno.test("with ~20k history rows, lookups and pages still return the right rows
   const ids: string[] = [];
   for (let i = 0; i < instances; i++) {
     const init = newInstance(crypto.randomUUID(), i % 2 === 0 ? "SAVE" : "RESUME");
-    store.createInstance(init, startEntry());
+    await store.createInstance(init, startEntry());
     ids.push(init.id);
   }
   // Interleave instances so each one's rows are spread through the table, as in real use.
   for (let version = 1; version < stepsEach; version++) {
     for (let i = 0; i < instances; i++) {
       const last = version === stepsEach - 1 && i % 4 === 0;
-      store.applyTransition(ids[i]!, version, {
+      await store.applyTransition(ids[i]!, version, {
         status: last ? "COMPLETED" : "RUNNING",
         currentStep: last ? "FINISH" : `s${version}`,
         context: { version },
@@ -48,9 +48,9 @@ Deno.test("with ~20k history rows, lookups and pages still return the right rows
   for (let i = 1; i < completed.instances.length; i++) {
     const [newer, older] = [completed.instances[i - 1]!, completed.instances[i]!];
     assert.ok(
-      newer.updatedAt > older.updatedAt ||
-        (newer.updatedAt === older.updatedAt && newer.id > older.id),
-      "ordered by updatedAt desc, then id desc",
+      newer.createdAt > older.createdAt ||
+        (newer.createdAt === older.createdAt && newer.id > older.id),
+      "ordered by createdAt desc, then id desc",
     );
   }
   const savedRunning = store.listInstances({

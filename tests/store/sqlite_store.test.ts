@@ -5,12 +5,12 @@ import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./
 
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-Deno.test("createInstance then getInstance returns the same instance", () => {
+Deno.test("createInstance then getInstance returns the same instance", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
-  const created = store.createInstance(init, startEntry());
+  const created = await store.createInstance(init, startEntry());
   assert.equal(created.version, 1);
   assert.equal(created.historyLength, 1);
   assert.equal(created.completedAt, null);
@@ -30,35 +30,35 @@ Deno.test("createInstance then getInstance returns the same instance", () => {
   }]);
 });
 
-Deno.test("createInstance with a finished status sets completedAt", () => {
+Deno.test("createInstance with a finished status sets completedAt", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
-  const created = store.createInstance(
+  const created = await store.createInstance(
     { ...newInstance(), status: "COMPLETED", currentStep: "FINISH" },
     { ...startEntry(), statusAfter: "COMPLETED" },
   );
   assert.equal(created.completedAt, created.createdAt);
 });
 
-Deno.test("createInstance with an id already used fails and writes nothing", () => {
+Deno.test("createInstance with an id already used fails and writes nothing", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
-  store.createInstance(init, startEntry());
-  assert.throws(() => store.createInstance(init, startEntry()), /already used/);
+  await store.createInstance(init, startEntry());
+  await assert.rejects(() => store.createInstance(init, startEntry()), /already used/);
   assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 1);
 });
 
-Deno.test("applyTransition updates the instance and appends history with the decision", () => {
+Deno.test("applyTransition updates the instance and appends history with the decision", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
-  const created = store.createInstance(init, startEntry());
+  const created = await store.createInstance(init, startEntry());
   const entry = reportEntry("identify_target", "write_tests", 1);
-  const updated = store.applyTransition(init.id, 1, {
+  const updated = await store.applyTransition(init.id, 1, {
     status: "RUNNING",
     currentStep: "write_tests",
     context: { ...init.context, last: 1 },
@@ -79,13 +79,13 @@ Deno.test("applyTransition updates the instance and appends history with the dec
   assert.deepEqual(last, { ...entry, instanceId: init.id, seq: 2, createdAt: updated.updatedAt });
 });
 
-Deno.test("applyTransition to a finished status sets completedAt; RUNNING clears it", () => {
+Deno.test("applyTransition to a finished status sets completedAt; RUNNING clears it", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
-  store.createInstance(init, startEntry());
-  const done = store.applyTransition(
+  await store.createInstance(init, startEntry());
+  const done = await store.applyTransition(
     init.id,
     1,
     { status: "COMPLETED", currentStep: "FINISH", context: {} },
@@ -94,14 +94,14 @@ Deno.test("applyTransition to a finished status sets completedAt; RUNNING clears
   assert.equal(done.status, "COMPLETED");
   assert.equal(done.completedAt, done.updatedAt);
   assert.match(done.completedAt ?? "", ISO_MS);
-  const cancelled = store.applyTransition(
+  const cancelled = await store.applyTransition(
     init.id,
     2,
     { status: "CANCELLED", currentStep: "FINISH", context: {} },
     { ...reportEntry("FINISH", "FINISH"), statusAfter: "CANCELLED" },
   );
   assert.equal(cancelled.completedAt, done.completedAt, "the first completion time is kept");
-  const reopened = store.applyTransition(
+  const reopened = await store.applyTransition(
     init.id,
     3,
     { status: "RUNNING", currentStep: "identify_target", context: {} },
@@ -111,15 +111,20 @@ Deno.test("applyTransition to a finished status sets completedAt; RUNNING clears
   assert.deepEqual(store.getInstance(init.id), reopened);
 });
 
-Deno.test("applyTransition with a stale version throws ConflictError and changes nothing", () => {
+Deno.test("applyTransition with a stale version throws ConflictError and changes nothing", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
-  store.createInstance(init, startEntry());
+  await store.createInstance(init, startEntry());
   const change = { status: "RUNNING" as const, currentStep: "write_tests", context: {} };
-  const winner = store.applyTransition(init.id, 1, change, reportEntry("identify_target", "a"));
-  assert.throws(
+  const winner = await store.applyTransition(
+    init.id,
+    1,
+    change,
+    reportEntry("identify_target", "a"),
+  );
+  await assert.rejects(
     () => store.applyTransition(init.id, 1, change, reportEntry("identify_target", "b")),
     (error: unknown) => {
       assert.ok(error instanceof ConflictError);
@@ -134,12 +139,12 @@ Deno.test("applyTransition with a stale version throws ConflictError and changes
   assert.deepEqual(history.entries.map((e) => e.decision.nextStep), ["identify_target", "a"]);
 });
 
-Deno.test("applyTransition on an unknown id throws UnknownInstanceError", () => {
+Deno.test("applyTransition on an unknown id throws UnknownInstanceError", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const id = crypto.randomUUID();
-  assert.throws(
+  await assert.rejects(
     () =>
       store.applyTransition(
         id,
@@ -152,21 +157,21 @@ Deno.test("applyTransition on an unknown id throws UnknownInstanceError", () => 
   assert.equal(store.lastHistoryEntry(id), undefined);
 });
 
-Deno.test("history: order, paging, recentHistory and lastHistoryEntry", () => {
+Deno.test("history: order, paging, recentHistory and lastHistoryEntry", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
   const other = newInstance();
-  store.createInstance(init, startEntry());
-  store.createInstance(other, startEntry());
+  await store.createInstance(init, startEntry());
+  await store.createInstance(other, startEntry());
   let version = 1;
   for (let n = 1; n <= 24; n++) {
     const change = { status: "RUNNING" as const, currentStep: `s${n}`, context: { n } };
-    version = store.applyTransition(init.id, version, change, reportEntry(`s${n - 1}`, `s${n}`, n))
-      .version;
+    const entry = reportEntry(`s${n - 1}`, `s${n}`, n);
+    version = (await store.applyTransition(init.id, version, change, entry)).version;
   }
-  store.applyTransition(
+  await store.applyTransition(
     other.id,
     1,
     { status: "RUNNING", currentStep: "o", context: {} },
@@ -200,12 +205,12 @@ Deno.test("history: order, paging, recentHistory and lastHistoryEntry", () => {
   assert.throws(() => store.recentHistory(init.id, -1), InvalidInputError);
 });
 
-Deno.test("history entries omit absent decision fields and keep null columns as null", () => {
+Deno.test("history entries omit absent decision fields and keep null columns as null", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   const init = newInstance();
-  store.createInstance(init, startEntry());
+  await store.createInstance(init, startEntry());
   const entry = store.lastHistoryEntry(init.id);
   assert.ok(entry);
   assert.deepEqual(entry.decision, { source: "start", nextStep: "identify_target" });
@@ -223,14 +228,15 @@ Deno.test("listInstances filters, orders newest first, pages and counts the filt
   for (let i = 0; i < 12; i++) {
     const workflow = i % 3 === 0 ? "JOKE_GENERATOR" : "SAVE";
     const init = newInstance(crypto.randomUUID(), workflow);
-    store.createInstance(init, startEntry());
+    await store.createInstance(init, startEntry());
     ids.push(init.id);
     // Distinct millisecond timestamps make the expected order unambiguous.
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  // Finish instances 0 and 1; touching them also makes them the most recently updated.
+  // Finish instances 0 and 1: advancing a run does not move it in the list (newest started first),
+  // so a client paging through it sees every run once.
   for (const id of [ids[0]!, ids[1]!]) {
-    store.applyTransition(
+    await store.applyTransition(
       id,
       1,
       { status: "COMPLETED", currentStep: "FINISH", context: {} },
@@ -241,10 +247,10 @@ Deno.test("listInstances filters, orders newest first, pages and counts the filt
 
   const all = store.listInstances({ limit: 500, offset: 0 });
   assert.equal(all.total, 12);
-  const expectedOrder = [ids[1], ids[0], ...ids.slice(2).reverse()];
+  const expectedOrder = [...ids].reverse();
   assert.deepEqual(all.instances.map((i) => i.id), expectedOrder);
   for (let i = 1; i < all.instances.length; i++) {
-    assert.ok(all.instances[i - 1]!.updatedAt >= all.instances[i]!.updatedAt);
+    assert.ok(all.instances[i - 1]!.createdAt > all.instances[i]!.createdAt);
   }
 
   const page = store.listInstances({ limit: 5, offset: 5 });
@@ -256,7 +262,7 @@ Deno.test("listInstances filters, orders newest first, pages and counts the filt
   assert.equal(jokes.total, 4);
   assert.equal(jokes.instances.length, 2);
   assert.ok(jokes.instances.every((i) => i.workflowName === "JOKE_GENERATOR"));
-  assert.equal(jokes.instances[0]!.id, ids[0]);
+  assert.equal(jokes.instances[0]!.id, ids[9]);
 
   const completed = store.listInstances({ status: "COMPLETED", limit: 10, offset: 0 });
   assert.deepEqual(completed.instances.map((i) => i.id), [ids[1], ids[0]]);
@@ -284,31 +290,31 @@ Deno.test("listInstances filters, orders newest first, pages and counts the filt
   assert.throws(() => store.listInstances({ limit: 1.5, offset: 0 }), InvalidInputError);
 });
 
-Deno.test("pinDefinition is idempotent and keeps the first body", () => {
+Deno.test("pinDefinition is idempotent and keeps the first body", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   using store = disposable(openStore(path));
   assert.equal(store.pinnedDefinition("h1"), undefined);
-  store.pinDefinition("h1", "SAVE", '{"steps":["a"]}');
-  store.pinDefinition("h1", "SAVE", '{"steps":["changed"]}');
+  await store.pinDefinition("h1", "SAVE", '{"steps":["a"]}');
+  await store.pinDefinition("h1", "SAVE", '{"steps":["changed"]}');
   assert.equal(store.pinnedDefinition("h1"), '{"steps":["a"]}');
-  store.pinDefinition("h2", "SAVE", "{}");
+  await store.pinDefinition("h2", "SAVE", "{}");
   assert.equal(store.pinnedDefinition("h2"), "{}");
 });
 
-Deno.test("reopening the file keeps instances, history and definitions", () => {
+Deno.test("reopening the file keeps instances, history and definitions", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
   const init = newInstance();
   const first = openStore(path);
-  first.createInstance(init, startEntry());
-  const updated = first.applyTransition(
+  await first.createInstance(init, startEntry());
+  const updated = await first.applyTransition(
     init.id,
     1,
     { status: "SUSPENDED", currentStep: "write_tests", context: { kept: true } },
     reportEntry("identify_target", "write_tests"),
   );
-  first.pinDefinition("h", "SAVE", "{}");
+  await first.pinDefinition("h", "SAVE", "{}");
   first.close();
   first.close(); // idempotent
 
@@ -326,10 +332,10 @@ Deno.test("a closed store refuses calls with a StorageError", () => {
   assert.throws(() => store.getInstance("x"), /closed/);
 });
 
-Deno.test("an in-memory store works for engine tests", () => {
+Deno.test("an in-memory store works for engine tests", async () => {
   using store = disposable(openStore(":memory:"));
   const init = newInstance();
-  store.createInstance(init, startEntry());
+  await store.createInstance(init, startEntry());
   assert.equal(store.getInstance(init.id)?.version, 1);
 });
 

@@ -1,0 +1,83 @@
+import assert from "node:assert/strict";
+import { StubDecisionMaker } from "../../src/decide/stub.ts";
+import { DefinitionRegistry } from "../../src/definitions/registry.ts";
+import { WorkflowEngine } from "../../src/engine/engine.ts";
+import { ConflictError, InstanceFinishedError, StaleReportError } from "../../src/errors.ts";
+import { openStore } from "../../src/store/sqlite.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
+
+/** An engine on an in-memory store with `ASK`: `ask` goes to `answer` (AI, no route), then ends. */
+function engine(): { engine: WorkflowEngine; close: () => void } {
+  const root = Deno.makeTempDirSync({ prefix: "orch-replay-" });
+  writeWorkflow(root, "ASK", {
+    "index.md": "---\ndescription: Ask\n---\n# Ask\n\n# Steps\n\n- [ask](steps/ask.md)\n" +
+      "- [answer](steps/answer.md)\n",
+    "steps/ask.md":
+      "# Orchestrator Guidance\nGo on.\n\n# Client Instructions\nAsk {{context.who}}.\n",
+    "steps/answer.md": "---\non:\n  success: FINISH\n---\n# Orchestrator Guidance\nEnd.\n\n" +
+      "# Client Instructions\nAnswer.\n",
+    "steps/FINISH.md":
+      "# Orchestrator Guidance\nDone.\n\n# Client Instructions\nBye {{context.who}}.\n",
+  });
+  const store = openStore(":memory:");
+  return {
+    engine: new WorkflowEngine({
+      definitions: new DefinitionRegistry(root),
+      store,
+      decider: new StubDecisionMaker(),
+    }),
+    close: () => {
+      store.close();
+      Deno.removeSync(root, { recursive: true });
+    },
+  };
+}
+
+Deno.test("a retry gets the original response back, rebuilt from the stored state", async () => {
+  const { engine: e, close } = engine();
+  try {
+    const { instance_id: id } = await e.start("ASK", { who: "ana" });
+    const report = { step_id: "ask", status: "success", message: "asked" };
+    const updates = { who: "bo", n: { deep: [1, 2] } };
+    const first = await e.advance(id, report, updates);
+    assert.equal(first.decision.source, "ai");
+    assert.match(first.decision.reasoning ?? "", /.+/);
+    assert.deepEqual(await e.advance(id, report, updates), first);
+    // Another report on the old step is stale, not a retry.
+    await assert.rejects(() => e.advance(id, { ...report, message: "other" }), StaleReportError);
+
+    const end = await e.advance(id, { step_id: "answer", status: "success" });
+    assert.equal(end.status, "COMPLETED");
+    assert.equal(end.next_step.instructions, "Bye bo.");
+    assert.deepEqual(await e.advance(id, { step_id: "answer", status: "success" }), end);
+    await assert.rejects(
+      () => e.advance(id, { step_id: "answer", status: "failure" }),
+      InstanceFinishedError,
+    );
+    assert.equal(e.status(id).history_length, 3);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("identical advances issued together: one applies, the other answers as its retry", async () => {
+  const { engine: e, close } = engine();
+  try {
+    const { instance_id: id } = await e.start("ASK", { who: "ana" });
+    const report = { step_id: "ask", status: "success" };
+    const [one, two] = await Promise.all([e.advance(id, report), e.advance(id, report)]);
+    assert.deepEqual(one, two);
+    assert.equal(e.status(id).history_length, 2);
+    // Different advances issued together: exactly one wins, the other conflicts.
+    const results = await Promise.allSettled([
+      e.advance(id, { step_id: "answer", status: "success" }),
+      e.advance(id, { step_id: "answer", status: "success", message: "mine" }),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
+    const lost = results.find((r) => r.status === "rejected");
+    assert.ok(lost?.status === "rejected" && lost.reason instanceof ConflictError);
+    assert.equal(e.status(id).history_length, 3);
+  } finally {
+    close();
+  }
+});
