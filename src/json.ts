@@ -7,29 +7,12 @@
  * ```
  * @module
  */
-import { z } from "zod";
-
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | {
   [key: string]: JsonValue;
 };
 /** A JSON object, as used for instance context. */
 export type JsonObject = { [key: string]: JsonValue };
-
-/** Zod schema for any JSON value (rejects functions, undefined, NaN and Infinity). */
-export const jsonValueSchema: z.ZodType<JsonValue> = z.lazy(() =>
-  z.union([
-    z.null(),
-    z.boolean(),
-    z.number().refine(Number.isFinite, "must be a finite number"),
-    z.string(),
-    z.array(jsonValueSchema),
-    z.record(z.string(), jsonValueSchema),
-  ])
-);
-
-/** Zod schema for a JSON object. */
-export const jsonObjectSchema: z.ZodType<JsonObject> = z.record(z.string(), jsonValueSchema);
 
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);

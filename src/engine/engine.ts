@@ -110,11 +110,6 @@ export class WorkflowEngine {
     this.#newId = deps.newId ?? (() => crypto.randomUUID());
   }
 
-  /** The decision maker's name (for status output and logs). */
-  get deciderName(): string {
-    return this.#decider.name;
-  }
-
   /** Create an instance of `workflowName` positioned on its first step. */
   async start(workflowName: string, context: JsonObject = {}): Promise<StepResponse> {
     const definition = this.#definitions.get(workflowName);
