@@ -1,6 +1,6 @@
 /**
  * The MCP tools: each translates arguments into one engine call and the result into
- * `structuredContent` plus its JSON text (for clients that read text). Failures become
+ * `structuredContent` plus a short text rendering (for clients that read only text). Failures become
  * `isError` results whose text says what to do.
  * @module
  */
@@ -13,6 +13,14 @@ import type { Report } from "../store/types.ts";
 import { decisionCall } from "./decision_call.ts";
 import howto from "./howto_create_workflow.md" with { type: "text" };
 import { inputSchemas, outputSchemas } from "./schemas.ts";
+import {
+  historyText,
+  instancesText,
+  resumeText,
+  statusText,
+  stepText,
+  workflowsText,
+} from "./text.ts";
 import type { LoadServed, Served } from "./served.ts";
 
 type ToolName = keyof typeof inputSchemas;
@@ -26,6 +34,8 @@ interface ToolSpec<N extends ToolName> {
   idempotent: boolean;
   destructive?: boolean;
   run: (app: Served, args: Input<N>, ctx: ServerContext) => Output<N> | Promise<Output<N>>;
+  /** The short text rendering of a result (see text.ts). */
+  text: (result: Output<N>) => string;
 }
 
 type ToolSpecs = { [N in ToolName]: ToolSpec<N> };
@@ -77,6 +87,7 @@ function specs(server: McpServer): ToolSpecs {
             }
         ),
       }),
+      text: workflowsText,
     },
     start_workflow: {
       title: "Start a workflow",
@@ -87,6 +98,7 @@ function specs(server: McpServer): ToolSpecs {
       idempotent: false,
       run: ({ engine }, args) =>
         engine.start(args.workflow_name, (args.context ?? {}) as JsonObject),
+      text: stepText,
     },
     get_workflow_status: {
       title: "Get run status",
@@ -95,6 +107,7 @@ function specs(server: McpServer): ToolSpecs {
       readOnly: true,
       idempotent: true,
       run: ({ engine }, args) => engine.status(args.instance_id),
+      text: statusText,
     },
     advance_workflow: {
       title: "Report a step and get the next",
@@ -112,6 +125,7 @@ function specs(server: McpServer): ToolSpecs {
           args.context_updates as JsonObject | undefined,
           decisionCall(server, ctx),
         ),
+      text: stepText,
     },
     resume_workflow: {
       title: "Resume a run",
@@ -129,6 +143,7 @@ function specs(server: McpServer): ToolSpecs {
           args.context_updates as JsonObject | undefined,
           decisionCall(server, ctx),
         ),
+      text: resumeText,
     },
     get_howto_create_workflow_content: {
       title: "How to write a workflow",
@@ -137,6 +152,7 @@ function specs(server: McpServer): ToolSpecs {
       readOnly: true,
       idempotent: true,
       run: () => ({ content: howto }),
+      text: (result) => result.content,
     },
     list_instances: {
       title: "List runs",
@@ -154,6 +170,7 @@ function specs(server: McpServer): ToolSpecs {
         });
         return { instances, ...page(instances, total, args.offset, args.limit) };
       },
+      text: instancesText,
     },
     cancel_workflow: {
       title: "Cancel a run",
@@ -163,6 +180,7 @@ function specs(server: McpServer): ToolSpecs {
       idempotent: false,
       destructive: true,
       run: ({ engine }, args) => engine.cancel(args.instance_id, args.reason),
+      text: statusText,
     },
     get_workflow_history: {
       title: "Get run history",
@@ -179,6 +197,7 @@ function specs(server: McpServer): ToolSpecs {
           ...page(entries, total, args.offset, args.limit),
         };
       },
+      text: historyText,
     },
   };
 }
@@ -209,7 +228,7 @@ export function registerTools(server: McpServer, app: LoadServed): void {
         try {
           const result = await tool.run(await app(), args as Input<ToolName>, ctx);
           return {
-            content: [{ type: "text" as const, text: JSON.stringify(result) }],
+            content: [{ type: "text" as const, text: tool.text(result) }],
             structuredContent: result as Record<string, unknown>,
           };
         } catch (error) {
