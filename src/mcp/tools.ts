@@ -156,7 +156,8 @@ function specs(server: McpServer): ToolSpecs {
     },
     list_instances: {
       title: "List runs",
-      description: "List workflow runs, newest first, optionally only one workflow's or one " +
+      description:
+        "List workflow runs, most recently started first, optionally only one workflow's or one " +
         "status's (RUNNING, SUSPENDED, COMPLETED, FAILED, CANCELLED). Paginated: pass next_offset " +
         "as offset for the next page.",
       readOnly: true,

@@ -32,11 +32,7 @@ export const INSTANCE_COLUMNS: string =
   "id, workflow_name, definition_hash, status, current_step, context, version, history_length, " +
   "created_at, updated_at, completed_at";
 
-/**
- * Column list for `HistoryEntry` rows. The table's `response` column is not among them: earlier
- * versions stored each entry's full response there for replays; it is now written empty, since a
- * retry's response is rebuilt from the instance and the entry's decision.
- */
+/** Column list for `HistoryEntry` rows (every column of `workflow_history`). */
 export const HISTORY_COLUMNS: string =
   "instance_id, seq, step_name, report, context_updates, decision_source, next_step, reasoning, " +
   "model, tokens_in, tokens_out, latency_ms, status_after, request_hash, created_at";

@@ -143,6 +143,43 @@ export const MIGRATIONS: readonly Migration[] = [
         ON workflow_instances (workflow_name, status, created_at DESC, id DESC);
     `,
   },
+  {
+    description: "keep history in its (instance_id, seq) key order, without a rowid",
+    sql: `
+      -- Rows no longer carry the response (a retry's answer is rebuilt), so they are small and a
+      -- WITHOUT ROWID table keyed by (instance_id, seq) holds them in one b-tree: each appended
+      -- entry dirties one page instead of two (the rowid table's and its primary-key index's),
+      -- a third of every advance's WAL frames. The always-empty response column is dropped.
+      CREATE TABLE workflow_history_by_key (
+        instance_id     TEXT NOT NULL
+          REFERENCES workflow_instances (id) ON DELETE CASCADE,
+        seq             INTEGER NOT NULL CHECK (seq >= 1),
+        step_name       TEXT,
+        report          TEXT,
+        context_updates TEXT,
+        decision_source TEXT NOT NULL,
+        next_step       TEXT NOT NULL,
+        reasoning       TEXT,
+        model           TEXT,
+        tokens_in       INTEGER,
+        tokens_out      INTEGER,
+        latency_ms      INTEGER,
+        status_after    TEXT NOT NULL,
+        request_hash    TEXT,
+        created_at      TEXT NOT NULL,
+        PRIMARY KEY (instance_id, seq)
+      ) WITHOUT ROWID;
+
+      INSERT INTO workflow_history_by_key
+        SELECT instance_id, seq, step_name, report, context_updates, decision_source, next_step,
+               reasoning, model, tokens_in, tokens_out, latency_ms, status_after, request_hash,
+               created_at
+        FROM workflow_history;
+
+      DROP TABLE workflow_history;
+      ALTER TABLE workflow_history_by_key RENAME TO workflow_history;
+    `,
+  },
 ];
 
 /** The schema version this build creates and understands (`PRAGMA user_version`). */

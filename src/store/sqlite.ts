@@ -1,8 +1,9 @@
 /**
  * The SQLite implementation of `Store` on `node:sqlite`: WAL journal, a busy timeout, foreign keys,
  * forward-only migrations tracked in `PRAGMA user_version`, statements prepared once, and group
- * commit: the writes issued in one event-loop turn share one `BEGIN IMMEDIATE` transaction, each
- * in its own savepoint, and every caller's promise settles after that transaction's `COMMIT`.
+ * commit: the writes issued before the queued microtask that flushes them (e.g. by every request of
+ * one stdio chunk) share one `BEGIN IMMEDIATE` transaction, each in its own savepoint, and every
+ * caller's promise settles after that transaction's `COMMIT`.
  * Optimistic concurrency (`version`) makes two concurrent advances of one instance — from this
  * process or another, in one batch or not — end with exactly one winner; the other gets a
  * `ConflictError`.
@@ -19,7 +20,6 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import { setImmediate } from "node:timers";
 import {
   ConflictError,
   InvalidInputError,
@@ -151,15 +151,17 @@ export class SqliteStore implements Store {
     try {
       db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`);
       // Refuse a file we must not migrate before changing anything in it.
-      this.#refuseForeignSchema(this.#userVersion());
-      db.exec("PRAGMA journal_mode = WAL");
+      this.#refuseForeignSchema(this.#schemaState());
+      // Two processes switching a new file to WAL at once: SQLite answers one of them "locked"
+      // at once, without waiting (deadlock avoidance), so wait for the other one here.
+      whileLocked(busyTimeoutMs, () => db.exec("PRAGMA journal_mode = WAL"));
       db.exec(`PRAGMA synchronous = ${synchronous}`);
       db.exec("PRAGMA foreign_keys = ON");
       this.#begin = db.prepare("BEGIN IMMEDIATE");
       this.#commit = db.prepare("COMMIT");
       this.#rollback = db.prepare("ROLLBACK");
       // The migration transaction also proves the file is writable before the first tool call.
-      this.#migrate();
+      whileLocked(busyTimeoutMs, () => this.#migrate());
 
       this.#beginRead = db.prepare("BEGIN");
       this.#savepoint = db.prepare("SAVEPOINT queued_write");
@@ -170,8 +172,8 @@ export class SqliteStore implements Store {
          VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)`,
       );
       this.#insertHistory = db.prepare(
-        `INSERT INTO workflow_history (${HISTORY_COLUMNS}, response)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')`,
+        `INSERT INTO workflow_history (${HISTORY_COLUMNS})
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
       this.#selectInstance = db.prepare(
         `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE id = ?`,
@@ -456,14 +458,21 @@ export class SqliteStore implements Store {
     );
   }
 
-  #userVersion(): number {
-    const row = this.#db.prepare("PRAGMA user_version").get();
-    return Number(row?.user_version ?? 0);
+  /**
+   * The schema version and whether any table exists, read in ONE statement (one snapshot): read
+   * separately, another process's migration could commit between them and look like a foreign file.
+   */
+  #schemaState(): { version: number; hasTables: boolean } {
+    const row = this.#db.prepare(
+      `SELECT (SELECT user_version FROM pragma_user_version) AS version,
+              EXISTS (SELECT 1 FROM sqlite_schema) AS has_tables`,
+    ).get();
+    return { version: Number(row?.version ?? 0), hasTables: Boolean(row?.has_tables) };
   }
 
   /** Refuse files we must not migrate: a newer schema, or tables some other program created. */
-  #refuseForeignSchema(version: number): void {
-    if (version === 0 && this.#db.prepare("SELECT 1 FROM sqlite_schema LIMIT 1").get()) {
+  #refuseForeignSchema({ version, hasTables }: { version: number; hasTables: boolean }): void {
+    if (version === 0 && hasTables) {
       throw new StorageError(
         `The database ${this.path} already has tables but no schema version: it was created by ` +
           `another program (perhaps the original Python orchestrator, whose files this server ` +
@@ -483,8 +492,9 @@ export class SqliteStore implements Store {
   #migrate(): void {
     this.#begin.run();
     try {
-      const version = this.#userVersion();
-      this.#refuseForeignSchema(version);
+      const state = this.#schemaState();
+      this.#refuseForeignSchema(state);
+      const { version } = state;
       for (let v = version; v < SCHEMA_VERSION; v++) {
         const migration = MIGRATIONS[v];
         if (migration === undefined) throw new StorageError(`Missing migration ${v + 1}.`);
@@ -513,16 +523,17 @@ export class SqliteStore implements Store {
   }
 
   /**
-   * Queue `apply` for the next group commit, which runs once the current event-loop turn is done:
-   * writes issued together (several requests in flight) then share one `COMMIT` instead of paying
-   * one each. The promise settles only after that `COMMIT`, so no caller answers its client before
-   * its change is durable.
+   * Queue `apply` for the next group commit, a microtask queued by the first write: it runs after
+   * the microtasks already queued, so the writes of requests dispatched together (one stdio chunk
+   * holding several) share one `COMMIT` instead of paying one each, and a lone write is committed
+   * without waiting for another event-loop iteration. The promise settles only after that
+   * `COMMIT`, so no caller answers its client before its change is durable.
    */
   #write<T>(what: string, apply: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#ensureOpen();
       this.#queue.push({ what, apply, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#queue.length === 1) setImmediate(() => this.#flush());
+      if (this.#queue.length === 1) queueMicrotask(() => this.#flush());
     });
   }
 
@@ -610,7 +621,7 @@ export class SqliteStore implements Store {
     const message = messageOf(error);
     const options = { cause: error };
     const path = this.path;
-    if (/database is locked|database table is locked|database is busy/i.test(message)) {
+    if (LOCKED.test(message)) {
       return new DatabaseLockedError(
         `The database is locked by another process for more than ${this.#busyTimeoutMs} ms: ` +
           `${path} (while ${what}). Another server or tool is writing to it; retry shortly, or ` +
@@ -687,6 +698,25 @@ function checkPage(limit: number, offset: number, maxLimit?: number): void {
 
 function optionalInt(value: number | undefined): number | null {
   return value === undefined ? null : Math.round(value);
+}
+
+const LOCKED = /database is locked|database table is locked|database is busy/i;
+
+/**
+ * Run `fn`, again after a short pause while SQLite reports the file locked, for up to `timeoutMs`.
+ * For the few statements where SQLite returns "locked" without calling the busy handler.
+ */
+function whileLocked(timeoutMs: number, fn: () => void): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      return fn();
+    } catch (error) {
+      if (!LOCKED.test(messageOf(error)) || Date.now() >= deadline) throw error;
+      Atomics.wait(pause, 0, 0, 10 + Math.random() * 20);
+    }
+  }
 }
 
 function messageOf(error: unknown): string {

@@ -98,12 +98,20 @@ export async function connect(options: ServerOptions = {}): Promise<Connected> {
   const client = new Client({ name: "orchestrator-test", version: "1.0.0" }, options.client);
   options.setup?.(client);
   await client.connect(transport);
+  let closing = false;
+  // A server that dies under a test is a bug: show what it said, not just "Connection closed".
+  client.onclose = () => {
+    if (!closing) console.error(`server exited unexpectedly; its stderr:\n${errors}`);
+  };
   return {
     client,
     dbPath,
     workflowsDir,
     stderr: () => errors,
-    close: () => client.close(),
+    close: () => {
+      closing = true;
+      return client.close();
+    },
   };
 }
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { StorageError } from "../../src/errors.ts";
-import { SCHEMA_VERSION } from "../../src/store/schema.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/schema.ts";
 import { DatabaseLockedError, openStore } from "../../src/store/sqlite.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
@@ -46,6 +46,48 @@ Deno.test("reopening a migrated file runs no migration again", () => {
     assert.equal(raw.prepare("PRAGMA user_version").get()?.user_version, SCHEMA_VERSION);
   } finally {
     raw.close();
+  }
+});
+
+Deno.test("migration 4 keeps the history of a version-3 database, in a WITHOUT ROWID table", () => {
+  using tmp = tempDbPath();
+  const raw = new DatabaseSync(tmp.path);
+  try {
+    for (const migration of MIGRATIONS.slice(0, 3)) raw.exec(migration.sql);
+    raw.exec("PRAGMA user_version = 3");
+    raw.exec(`
+      INSERT INTO workflow_instances VALUES ('i', 'W', 'h', 'RUNNING', 'b', '{}', 2, 2,
+        '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', NULL);
+      INSERT INTO workflow_history VALUES
+        ('i', 1, NULL, NULL, '{}', 'start', 'a', 'Started.', NULL, NULL, NULL, NULL, 'RUNNING',
+         NULL, '{"old":"response"}', '2026-01-01T00:00:00.000Z'),
+        ('i', 2, 'a', '{"step_id":"a","status":"success"}', NULL, 'route', 'b', 'Route.', NULL,
+         NULL, NULL, NULL, 'RUNNING', 'hash', '', '2026-01-01T00:00:01.000Z');
+    `);
+  } finally {
+    raw.close();
+  }
+  const store = openStore(tmp.path);
+  try {
+    const { entries, total } = store.listHistory("i", { limit: 10, offset: 0 });
+    assert.equal(total, 2);
+    assert.deepEqual(entries.map((e) => [e.seq, e.step, e.decision.nextStep, e.requestHash]), [
+      [1, null, "a", null],
+      [2, "a", "b", "hash"],
+    ]);
+    assert.deepEqual(entries[1]?.report, { step_id: "a", status: "success" });
+  } finally {
+    store.close();
+  }
+  const check = new DatabaseSync(tmp.path);
+  try {
+    const sql = String(
+      check.prepare("SELECT sql FROM sqlite_schema WHERE name = 'workflow_history'").get()?.sql,
+    );
+    assert.match(sql, /WITHOUT ROWID/);
+    assert.doesNotMatch(sql, /response/);
+  } finally {
+    check.close();
   }
 });
 
