@@ -82,6 +82,21 @@ function spawnServer(workflowsDir: string, dbPath: string): Session {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** `promise`, or an error naming `what` after `ms` (a harness must fail, never hang). */
+async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(what)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Run `options.kills` start -> load -> SIGKILL -> verify cycles on one database. */
 export async function runCrashHarness(options: CrashOptions): Promise<CrashFigures> {
   const began = performance.now();
@@ -204,13 +219,16 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
   for (let cycle = 0; cycle < options.kills; cycle++) {
     const session = spawnServer(workload.dir, dbPath);
     const killEarly = rng.chance(0.1);
-    const kill = () => {
+    const kill = async () => {
+      // Under heavy load the process may not have a pid yet: wait for it rather than skip the
+      // kill (a skipped kill would leave the workers running forever).
+      if (session.pid() === null) await session.connected;
       const pid = session.pid();
       if (pid !== null) Deno.kill(pid, "SIGKILL");
     };
     if (killEarly) {
       await sleep(rng.int(150));
-      kill();
+      await kill();
       if (!await session.connected) figures.killedDuringStartup += 1;
     } else {
       if (!await session.connected) {
@@ -221,10 +239,10 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
         ok ? Promise.all(Array.from({ length: concurrency }, () => worker(session, busy))) : []
       );
       await sleep(rng.int(maxKillMs));
-      kill();
+      await kill();
       await load;
     }
-    await session.closed;
+    await deadline(session.closed, 30_000, `cycle ${cycle}: the server did not exit after SIGKILL`);
     await session.client.close();
     figures.kills += 1;
     const problems = checkDatabaseFile(dbPath, acks);
