@@ -124,6 +124,7 @@ async function main(args: string[]): Promise<void> {
     return void console.log(help(COMMANDS_HELP));
   }
   if (values.version) return void console.log(VERSION);
+  clearLibraryEnv();
   const [command = "serve"] = positionals;
   switch (command) {
     case "serve":
@@ -143,7 +144,6 @@ async function main(args: string[]): Promise<void> {
 
 if (import.meta.main) {
   try {
-    clearLibraryEnv();
     await main(Deno.args);
   } catch (error) {
     if (
