@@ -10,7 +10,7 @@ import { loadConfig, readEnv } from "../src/config.ts";
 import { CLI_OPTIONS } from "../src/cli/options.ts";
 import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
-import { definitionsOnlyFlags } from "../src/cli/permissions.ts";
+import { commandFlags } from "../src/cli/permissions.ts";
 import { bindPermission, parseBindAddress } from "../src/mcp/http_bind.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
@@ -26,7 +26,7 @@ try {
     args: [
       "run",
       "--no-prompt",
-      ...definitionsOnlyFlags(config, positionals, values) ?? permissionFlags(config, {
+      ...commandFlags(config, positionals, values) ?? permissionFlags(config, {
         httpBind: values.http === undefined
           ? undefined
           : bindPermission(parseBindAddress(values.http)),

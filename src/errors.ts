@@ -90,8 +90,8 @@ export class ConflictError extends OrchestratorError {
   override readonly retryable = true;
   constructor(id: string) {
     super(
-      `Conflict: workflow instance '${id}' was advanced by another call at the same time; this ` +
-        `report was not applied. Call get_workflow_status to see the current step, then report again.`,
+      `Conflict: workflow instance '${id}' was changed by another call at the same time; this ` +
+        `call changed nothing. Call get_workflow_status to see the current step, then retry.`,
     );
   }
 }

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { serveHttp } from "../src/mcp/http.ts";
+import { deadline } from "./helpers/deadline.ts";
 import { connectHttp, freePort } from "./helpers/http_server.ts";
 
 /** A server whose `slow` tool waits until the test releases it. */
@@ -44,23 +45,33 @@ Deno.test("HTTP shutdown lets in-flight calls finish, refuses new requests, then
     modern.callTool({ name: "slow", arguments: { n: 1 } }),
     session.callTool({ name: "slow", arguments: { n: 2 } }),
   ];
-  await gated.inside(2);
+  try {
+    // A call that fails before reaching the tool must show up, not leave us waiting.
+    await deadline(
+      Promise.race([gated.inside(2), Promise.any(calls).then(() => {})]),
+      10_000,
+      "both calls inside the tool",
+    );
 
-  let stopped = false;
-  const stopping = endpoint.shutdown().then(() => (stopped = true));
-  const refused = await fetch(endpoint.url, { method: "POST", body: "{}" });
-  assert.equal(refused.status, 503);
-  assert.match((await refused.json()).error.message, /shutting down/);
-  assert.equal(stopped, false, "shutdown waits for the running calls");
+    let stopped = false;
+    const stopping = endpoint.shutdown().then(() => (stopped = true));
+    const refused = await fetch(endpoint.url, { method: "POST", body: "{}" });
+    assert.equal(refused.status, 503);
+    assert.match((await refused.json()).error.message, /shutting down/);
+    assert.equal(stopped, false, "shutdown waits for the running calls");
 
-  gated.release();
-  const results = await Promise.all(calls);
-  assert.deepEqual(
-    results.map((result) => (result.content as { text: string }[])[0]!.text),
-    ["done 1", "done 2"],
-  );
-  await stopping;
-  await endpoint.finished;
+    gated.release();
+    const results = await deadline(Promise.all(calls), 10_000, "the running calls");
+    assert.deepEqual(
+      results.map((result) => (result.content as { text: string }[])[0]!.text),
+      ["done 1", "done 2"],
+    );
+    await deadline(stopping, 10_000, "shutdown");
+    await deadline(endpoint.finished, 10_000, "the listener to close");
+  } finally {
+    gated.release();
+    void endpoint.shutdown();
+  }
   await modern.close().catch(() => {});
   await session.close().catch(() => {});
 });

@@ -1,12 +1,13 @@
 /**
  * Least privilege per command: `validate`, `list` and `graph` (without `--instance`) only read
  * workflow definitions, so they get read access to that one directory (the DIR argument when
- * given) and our environment variables — no database, no write, no network. Every other command
+ * given) and our environment variables — no database, no write, no network. `instances` and
+ * `graph --instance` read the database too but never ask an AI, so they get no network. Serving
  * needs what the server needs.
  *
  * @example
  * ```ts
- * definitionsOnlyFlags(config, ["validate", "./my-workflows"], {}); // ["--allow-read=…", "--allow-env=…"]
+ * commandFlags(config, ["validate", "./my-workflows"], {}); // ["--allow-read=…", "--allow-env=…"]
  * ```
  * @module
  */
@@ -15,18 +16,19 @@ import type { Config } from "../config.ts";
 import { permissionFlags, withRealPath } from "../permissions.ts";
 
 /**
- * The `deno run` permission flags for a command that only reads definitions, or `undefined` when
- * `positionals` (command first) name a command that needs the server's flags.
+ * The `deno run` permission flags for a command-line command, or `undefined` when `positionals`
+ * (command first) name `serve` (or nothing), which needs the server's flags.
  */
-export function definitionsOnlyFlags(
+export function commandFlags(
   config: Config,
   positionals: string[],
   values: { instance?: string },
 ): string[] | undefined {
-  const [command, dir] = positionals;
+  const [command = "serve", dir] = positionals;
+  if (command === "serve") return undefined;
   const readsOnlyDefinitions = command === "validate" || command === "list" ||
     (command === "graph" && values.instance === undefined);
-  if (!readsOnlyDefinitions) return undefined;
+  if (!readsOnlyDefinitions) return permissionFlags({ ...config, aiProvider: "stub" });
   const definitionsDir = command !== "graph" && dir !== undefined
     ? resolve(dir)
     : config.definitionsDir;

@@ -39,7 +39,9 @@ export type ReadResult =
 /** Whether `child` is `parent` or inside it (both absolute and normalized). */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel));
+  // `..notes.md` is a file inside; only `..` itself or `../…` leaves the folder.
+  return rel === "" ||
+    (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
 }
 
 /** Path of `target` relative to `base`, with `/` separators. */

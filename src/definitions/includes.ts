@@ -13,7 +13,7 @@
  * @module
  */
 import * as path from "node:path";
-import type { WorkflowFiles } from "./files.ts";
+import { MAX_FILE_BYTES, type WorkflowFiles } from "./files.ts";
 import { lineCounter } from "./markdown.ts";
 
 /** The deepest include nesting accepted. */
@@ -43,15 +43,31 @@ export interface IncludeOptions {
   stack?: readonly string[];
   /** Nesting level of `text` (0 for a definition file itself). */
   depth?: number;
+  /**
+   * Expanded text of files already expanded in this call, by real path, with how deeply their own
+   * includes nest: a file included many times is expanded once, so include fan-out stays linear.
+   */
+  memo?: Map<string, { text: string; nesting: number }>;
 }
+
+/** The largest text an include may expand to (the same cap as one file). */
+export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
 
 /** Replace every `{{file:...}}` in `text` by the file's (expanded) text; failed includes become "". */
 export function expandIncludes(text: string, options: IncludeOptions): string {
+  return expand(text, options).text;
+}
+
+/** `expandIncludes`, also returning how many levels of includes the text nests. */
+function expand(text: string, options: IncludeOptions): { text: string; nesting: number } {
   const { files, fileReal, fileRel, firstLine, report } = options;
   const stack = options.stack ?? [fileReal];
   const depth = options.depth ?? 0;
+  const memo = options.memo ?? new Map<string, { text: string; nesting: number }>();
   const lineAt = lineCounter(text, firstLine);
-  return text.replace(INCLUDE, (whole: string, target: string, offset: number) => {
+  let nesting = 0;
+  let total = text.length;
+  const expanded = text.replace(INCLUDE, (whole: string, target: string, offset: number) => {
     const fail = (message: string) => {
       report?.({ file: fileRel, line: lineAt(offset), message });
       return "";
@@ -78,14 +94,29 @@ export function expandIncludes(text: string, options: IncludeOptions): string {
       const chain = [...stack, result.real].map((real) => files.relativeOf(real)).join(" -> ");
       return fail(`include cycle ${chain}: remove one of these includes`);
     }
-    return expandIncludes(result.text, {
-      files,
-      fileReal: result.real,
-      fileRel: result.rel,
-      firstLine: 1,
-      report,
-      stack: [...stack, result.real],
-      depth: depth + 1,
-    });
+    let inner = memo.get(result.real);
+    if (!inner || depth + 1 + inner.nesting > MAX_INCLUDE_DEPTH) {
+      inner = expand(result.text, {
+        files,
+        fileReal: result.real,
+        fileRel: result.rel,
+        firstLine: 1,
+        report,
+        stack: [...stack, result.real],
+        depth: depth + 1,
+        memo,
+      });
+      memo.set(result.real, inner);
+    }
+    if (total + inner.text.length > MAX_EXPANDED_CHARS) {
+      return fail(
+        `include '${whole}' makes ${fileRel} expand to more than ${MAX_EXPANDED_CHARS} ` +
+          `characters (includes repeat too much): include less`,
+      );
+    }
+    total += inner.text.length;
+    nesting = Math.max(nesting, inner.nesting + 1);
+    return inner.text;
   });
+  return { text: expanded, nesting };
 }

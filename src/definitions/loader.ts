@@ -127,6 +127,12 @@ export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
     else listed.push(step);
   }
   const names = listed.map((s) => s.name);
+  if (finishListed && names.length === 0) {
+    indexIssue(
+      finishListed.line,
+      "index.md lists only FINISH: list at least one step before it, like '- [first_step](steps/first_step.md)'",
+    );
+  }
 
   // Step files.
   const loadStep = (step: ListedStep): LoadedStep | undefined => {
@@ -274,7 +280,7 @@ export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
 
   // Files under steps/ that nothing refers to.
   const used = files.readReals;
-  for (const file of markdownFiles(path.join(folderReal, "steps"))) {
+  for (const file of markdownFiles(path.join(folderReal, "steps"), folderReal)) {
     const rel = relativePath(folderReal, file.path);
     if (rel === `steps/${FINISH}.md` || (file.real && used.has(file.real))) continue;
     const base = path.basename(rel, ".md");
@@ -350,8 +356,14 @@ function jsonType(value: unknown): string {
 }
 
 /** Every `.md` file under `dir` (following file symlinks, not directory symlinks), with real paths. */
-function markdownFiles(dir: string): { path: string; real?: string }[] {
+function markdownFiles(dir: string, folderReal: string): { path: string; real?: string }[] {
   const found: { path: string; real?: string }[] = [];
+  // A `steps` link to a folder elsewhere is not walked: even its file names stay private.
+  try {
+    if (!isInside(folderReal, Deno.realPathSync(dir))) return found;
+  } catch {
+    return found; // No steps/ folder: nothing unlisted to report.
+  }
   let budget = MAX_WALK_ENTRIES;
   const walk = (current: string, depth: number) => {
     let entries: Deno.DirEntry[];

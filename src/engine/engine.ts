@@ -115,7 +115,8 @@ export class WorkflowEngine {
     const definition = this.#definitions.get(workflowName);
     const initial = applyInputs(definition, context);
     checkSize("The context", initial, MAX_CONTEXT_BYTES);
-    await this.#pin(definition);
+    // Not awaited on its own: queued together, the pin and the new run share one commit.
+    const pinned = this.#pin(definition);
     const id = this.#newId();
     const decision: Decision = {
       source: "start",
@@ -130,7 +131,7 @@ export class WorkflowEngine {
       initial,
       decision,
     );
-    await this.#store.createInstance(
+    const created = this.#store.createInstance(
       {
         id,
         workflowName,
@@ -148,6 +149,7 @@ export class WorkflowEngine {
         requestHash: null,
       },
     );
+    await Promise.all([pinned, created]);
     return response;
   }
 
@@ -306,9 +308,11 @@ export class WorkflowEngine {
         ),
       };
     }
-    const action = assumedStep === actual
-      ? `Your step matches the server's. Continue with '${actual}'.`
-      : this.#explainMismatch(definition, instance, assumedStep, report);
+    const action =
+      (assumedStep === actual
+        ? `Your step matches the server's. Continue with '${actual}'.`
+        : this.#explainMismatch(definition, instance, assumedStep, report)) +
+      (contextUpdates ? " Your context_updates were merged into the context." : "");
     const context = contextUpdates
       ? mergePatch(instance.context, contextUpdates)
       : instance.context;
@@ -323,19 +327,25 @@ export class WorkflowEngine {
       decision,
     );
     this.#addDefinitionNotice(response, instance);
-    await this.#store.applyTransition(
-      instanceId,
-      instance.version,
-      { status: "RUNNING", currentStep: actual, context },
-      {
-        step: assumedStep,
-        report: report ?? null,
-        contextUpdates: contextUpdates ?? null,
-        decision,
-        statusAfter: "RUNNING",
-        requestHash: null,
-      },
-    );
+    // A resume that only confirms the client's step is a read: recording it would bump the
+    // version (failing a concurrent advance) and fill the history. Differences are recorded.
+    const changes = assumedStep !== actual || contextUpdates !== undefined ||
+      instance.status !== "RUNNING";
+    if (changes) {
+      await this.#store.applyTransition(
+        instanceId,
+        instance.version,
+        { status: "RUNNING", currentStep: actual, context },
+        {
+          step: assumedStep,
+          report: report ?? null,
+          contextUpdates: contextUpdates ?? null,
+          decision,
+          statusAfter: "RUNNING",
+          requestHash: null,
+        },
+      );
+    }
     return { ...response, reconciliation: reconciliation(assumedStep === actual, action) };
   }
 
@@ -420,10 +430,19 @@ export class WorkflowEngine {
     const status: InstanceStatus = finished
       ? (output.status === "FAILED" ? "FAILED" : "COMPLETED")
       : "RUNNING";
+    const updated = mergePatch(context, output.updatedContext);
+    try {
+      checkSize("The context", updated, MAX_CONTEXT_BYTES);
+    } catch (error) {
+      throw new DecisionError(
+        `The ${this.#decider.name} decision maker's updated_context was refused: ` +
+          `${(error as Error).message} Nothing was changed; retry the call.`,
+      );
+    }
     return {
       nextStep,
       status,
-      context: mergePatch(context, output.updatedContext),
+      context: updated,
       decision: {
         source: "ai",
         nextStep,
@@ -522,10 +541,14 @@ export class WorkflowEngine {
     const cached = this.#pinned.get(instance.definitionHash);
     if (cached) return cached;
     const stored = this.#store.pinnedDefinition(instance.definitionHash);
+    // Every run's definition is pinned with it; without the pin, fall back to the current files
+    // but cache them only under their own hash.
     const definition = stored
       ? JSON.parse(stored) as WorkflowDefinition
       : this.#definitions.get(instance.workflowName);
-    this.#pinned.set(instance.definitionHash, definition);
+    if (definition.hash === instance.definitionHash) {
+      this.#pinned.set(instance.definitionHash, definition);
+    }
     return definition;
   }
 

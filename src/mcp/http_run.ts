@@ -19,19 +19,25 @@ const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
   ? ["SIGINT", "SIGBREAK"]
   : ["SIGINT", "SIGTERM"];
 
+/** Signals this close together are one stop request, delivered twice. */
+const SAME_STOP_MS = 1_000;
+
 /** Serve MCP over HTTP and resolve once a stop signal has been handled and the listener is closed. */
 export async function serveHttpUntilSignal(
   factory: () => McpServer,
   options: HttpOptions,
 ): Promise<void> {
   const endpoint = serveHttp(factory, options);
-  let signalled = false;
+  let signalledAt: number | undefined;
   const onSignal = () => {
-    if (signalled) {
+    // Ctrl-C under `deno task start` reaches us twice at once (from the terminal and forwarded by
+    // the launcher): only a second stop asked for later means "do not wait".
+    if (signalledAt !== undefined) {
+      if (performance.now() - signalledAt < SAME_STOP_MS) return;
       log.warn("second stop signal: exiting without waiting for in-flight calls");
       Deno.exit(130);
     }
-    signalled = true;
+    signalledAt = performance.now();
     log.info("stopping: finishing in-flight calls, then closing sessions and the database");
     void endpoint.shutdown();
   };

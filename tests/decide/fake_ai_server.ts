@@ -50,7 +50,12 @@ export function serveFakeAi(script: Scripted[]): FakeAi {
       });
       const next = pending.shift() ?? { status: 500, body: "fake AI: no scripted response left" };
       if (next.hang) {
-        await new Promise((resolve) => closing.signal.addEventListener("abort", resolve));
+        // Until the caller gives up (timeout, cancellation) or the fake server closes; a request
+        // arriving after close must not wait for an abort that already happened.
+        const stop = AbortSignal.any([closing.signal, request.signal]);
+        if (!stop.aborted) {
+          await new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true }));
+        }
         return new Response(null, { status: 499 });
       }
       const body = typeof next.body === "string" ? next.body : JSON.stringify(next.body ?? {});

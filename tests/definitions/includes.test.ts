@@ -105,3 +105,23 @@ Deno.test("includes nest at most 10 levels deep", () => {
   const issues = errorsIn(tempDefinitions(chain(11)));
   assertIssue(issues, "FLOW/inc/10.md", 1, /nested more than 10 levels deep/);
 });
+
+Deno.test("an include bomb is refused quickly instead of expanding exponentially", () => {
+  // Each level includes the next one 30 times: 30^6 copies if expanded naively.
+  const tree: Tree = {
+    "FLOW/index.md": indexFile(["a"]),
+    "FLOW/steps/a.md": stepFile("{{file:../parts/l0.md}}"),
+  };
+  for (let level = 0; level < 6; level++) {
+    tree[`FLOW/parts/l${level}.md`] = `level ${level} ` +
+      `{{file:l${level + 1}.md}} `.repeat(30);
+  }
+  tree["FLOW/parts/l6.md"] = "x".repeat(100);
+  const started = performance.now();
+  const issues = errorsIn(tempDefinitions(tree));
+  assert.ok(performance.now() - started < 10_000, "loading stays fast");
+  assert.ok(
+    issues.some((i) => /expand to more than \d+ characters/.test(i.message)),
+    JSON.stringify(issues, null, 2),
+  );
+});

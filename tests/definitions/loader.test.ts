@@ -472,3 +472,39 @@ Deno.test("the hash changes with any file's content and is stable otherwise", ()
   assert.deepEqual(load(tree).hash, first);
   assert(load({ ...tree, "FLOW/steps/b.md": stepFile("Changed.") }).hash !== first);
 });
+
+Deno.test("an index listing only FINISH is invalid; a file named '..notes.md' is inside", () => {
+  const onlyFinish = tempDefinitions({
+    "FLOW/index.md": "# Flow\n\n# Steps\n\n- [FINISH](steps/FINISH.md)\n",
+    "FLOW/steps/FINISH.md": stepFile("Done."),
+  });
+  const entry = loadWorkflow(onlyFinish, "FLOW");
+  assert.equal(entry.valid, false);
+  assert.ok(
+    !entry.valid && entry.errors.some((e) => e.line === 5 && /lists only FINISH/.test(e.message)),
+    JSON.stringify(entry),
+  );
+  const dotted = loadWorkflow(
+    tempDefinitions({
+      "FLOW/index.md": indexFile(["a"]),
+      "FLOW/steps/a.md": stepFile("See {{file:..notes.md}}"),
+      "FLOW/steps/..notes.md": "the notes",
+    }),
+    "FLOW",
+  );
+  assert.ok(dotted.valid, JSON.stringify(dotted));
+  assert.match(dotted.definition.steps[0]!.instructions, /See the notes/);
+});
+
+Deno.test("a steps folder that links outside the workflow is not listed", () => {
+  const outside = Deno.makeTempDirSync({ prefix: "orch-outside-" });
+  Deno.writeTextFileSync(`${outside}/passwords.md`, "secret");
+  const root = tempDefinitions({
+    "FLOW/index.md": "# Flow\n\n# Steps\n\n- [a](parts/a.md)\n",
+  });
+  Deno.mkdirSync(`${root}/FLOW/parts`);
+  Deno.writeTextFileSync(`${root}/FLOW/parts/a.md`, stepFile("Do a."));
+  Deno.symlinkSync(outside, `${root}/FLOW/steps`);
+  const entry = loadWorkflow(root, "FLOW");
+  assert.ok(!JSON.stringify(entry).includes("passwords"), JSON.stringify(entry));
+});

@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { CLI_OPTIONS } from "../../src/cli/options.ts";
 import { loadConfig } from "../../src/config.ts";
-import { definitionsOnlyFlags } from "../../src/cli/permissions.ts";
+import { commandFlags } from "../../src/cli/permissions.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 import { MAIN } from "./server.ts";
 
@@ -28,7 +28,7 @@ export async function runCli(
     AI_PROVIDER: "stub",
   });
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
-  const flags = definitionsOnlyFlags(config, positionals, values) ?? permissionFlags(config);
+  const flags = commandFlags(config, positionals, values) ?? permissionFlags(config);
   const output = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",

@@ -99,7 +99,7 @@ Deno.test("8 racers per step on one instance: exactly one applies, 7 get conflic
         assert.equal(applied.length, 1, `step ${step}: ${applied.length} racers applied`);
         for (const result of results.filter((x) => x.isError)) {
           const text = errorText(result);
-          if (/^Conflict: workflow instance '.*' was advanced by another call/.test(text)) {
+          if (/^Conflict: workflow instance '.*' was changed by another call/.test(text)) {
             conflicts += 1;
           } else if (
             /^Stale report for instance '.*': it reports on step/.test(text) ||

@@ -18,6 +18,7 @@ import { type Acknowledged, checkDatabaseFile } from "./db_invariants.ts";
 import { countFromEnv, Random, seedFromEnv } from "./random.ts";
 import { randomContextUpdates, randomStatus, writeWorkload } from "./workload.ts";
 import type { StepResponse } from "../../src/engine/types.ts";
+import { deadline } from "../helpers/deadline.ts";
 
 /** How a crash run is shaped. */
 export interface CrashOptions {
@@ -81,21 +82,6 @@ function spawnServer(workflowsDir: string, dbPath: string): Session {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `promise`, or an error naming `what` after `ms` (a harness must fail, never hang). */
-async function deadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(what)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Run `options.kills` start -> load -> SIGKILL -> verify cycles on one database. */
 export async function runCrashHarness(options: CrashOptions): Promise<CrashFigures> {
