@@ -5,8 +5,6 @@
  * are imported where they are used.
  */
 import assert from "node:assert/strict";
-import { MAX_PAGE_LIMIT } from "../src/mcp/schemas.ts";
-import { MAX_PAGE_SIZE } from "../src/store/sqlite.ts";
 import { MAIN } from "./helpers/server.ts";
 
 interface ModuleInfo {
@@ -60,8 +58,4 @@ Deno.test("serve loads only what answering the handshake needs before it answers
     const found = loaded.filter((s) => s.startsWith(heavy) || s.endsWith(heavy));
     assert.deepEqual(found, [], `${heavy} is imported statically by main.ts`);
   }
-});
-
-Deno.test("the MCP layer's largest page is the store's", () => {
-  assert.equal(MAX_PAGE_LIMIT, MAX_PAGE_SIZE);
 });

@@ -9,12 +9,11 @@
  */
 import type { Config } from "../config.ts";
 import { OrchestratorError } from "../errors.ts";
-import { MAX_PAGE_SIZE } from "../store/sqlite.ts";
-import type { InstanceStatus } from "../store/types.ts";
+import { MAX_PAGE_SIZE } from "../store/types.ts";
+import { INSTANCE_STATUSES, type InstanceStatus } from "../store/types.ts";
 import { openRuns } from "./runs.ts";
 import { formatTable } from "./table.ts";
 
-const STATUSES: InstanceStatus[] = ["RUNNING", "SUSPENDED", "COMPLETED", "FAILED", "CANCELLED"];
 const DEFAULT_LIMIT = 50;
 
 /** Filters of the `instances` command, as given on the command line. */
@@ -28,9 +27,9 @@ export interface InstancesOptions {
 function parseStatus(value: string | undefined): InstanceStatus | undefined {
   if (value === undefined) return undefined;
   const status = value.toUpperCase() as InstanceStatus;
-  if (!STATUSES.includes(status)) {
+  if (!INSTANCE_STATUSES.includes(status)) {
     throw new OrchestratorError(
-      `--status '${value}' is not a status: use one of ${STATUSES.join(", ")}.`,
+      `--status '${value}' is not a status: use one of ${INSTANCE_STATUSES.join(", ")}.`,
     );
   }
   return status;

@@ -18,7 +18,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { workflowMarkdown } from "../definitions/render_markdown.ts";
 import { OrchestratorError, UnknownWorkflowError } from "../errors.ts";
-import { MAX_PAGE_LIMIT } from "./schemas.ts";
+import { MAX_PAGE_SIZE } from "../store/types.ts";
 import type { LoadServed } from "./served.ts";
 
 /** How many of the most recently started runs `instance://` lists and completes. */
@@ -117,7 +117,7 @@ export function registerResources(server: McpServer, app: LoadServed): void {
     {
       title: "Workflow run",
       description: "A workflow run's persisted state (as get_workflow_status returns it) and " +
-        `its history (up to ${MAX_PAGE_LIMIT} entries, oldest first) as JSON. The ` +
+        `its history (up to ${MAX_PAGE_SIZE} entries, oldest first) as JSON. The ` +
         `${LISTED_INSTANCES} most recently started runs are listed; any run can be read by id.`,
       mimeType: "application/json",
     },
@@ -126,7 +126,7 @@ export function registerResources(server: McpServer, app: LoadServed): void {
       const { engine } = await app();
       const state = found(uri, () => ({
         ...engine.status(id),
-        history: engine.history(id, { limit: MAX_PAGE_LIMIT, offset: 0 }).entries,
+        history: engine.history(id, { limit: MAX_PAGE_SIZE, offset: 0 }).entries,
       }));
       return {
         contents: [{

@@ -4,9 +4,7 @@
  * @module
  */
 import { z } from "zod";
-
-const STATUSES = ["RUNNING", "SUSPENDED", "COMPLETED", "FAILED", "CANCELLED"] as const;
-const SOURCES = ["start", "route", "ai", "resume", "cancel"] as const;
+import { DECISION_SOURCES, INSTANCE_STATUSES, MAX_PAGE_SIZE } from "../store/types.ts";
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -26,15 +24,10 @@ const instanceId = z.string().min(1).max(100).describe(
   "The instance_id returned by start_workflow.",
 );
 const contextObject = z.record(z.string(), z.unknown());
-/**
- * The largest page a tool or resource returns: the store's `MAX_PAGE_SIZE`, repeated here so that
- * the MCP layer loads without SQLite (a test keeps the two equal).
- */
-export const MAX_PAGE_LIMIT = 500;
 
 const pageFields = {
-  limit: z.number().int().min(1).max(MAX_PAGE_LIMIT).default(50).describe(
-    `Page size (1-${MAX_PAGE_LIMIT}, default 50).`,
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50).describe(
+    `Page size (1-${MAX_PAGE_SIZE}, default 50).`,
   ),
   offset: z.number().int().min(0).default(0).describe("Rows to skip (default 0)."),
 };
@@ -84,7 +77,7 @@ export const inputSchemas = {
   get_howto_create_workflow_content: withInputData(z.object({})),
   list_instances: withInputData(z.object({
     workflow_name: z.string().min(1).max(200).optional().describe("Only runs of this workflow."),
-    status: z.enum(STATUSES).optional().describe("Only runs with this status."),
+    status: z.enum(INSTANCE_STATUSES).optional().describe("Only runs with this status."),
     ...pageFields,
   })),
   cancel_workflow: withInputData(z.object({
@@ -97,7 +90,7 @@ export const inputSchemas = {
 };
 
 const decisionOut = z.object({
-  source: z.enum(SOURCES),
+  source: z.enum(DECISION_SOURCES),
   reasoning: z.string().optional(),
 });
 
@@ -105,7 +98,7 @@ const decisionOut = z.object({
 export const stepResponseSchema = z.object({
   instance_id: z.string(),
   workflow_name: z.string(),
-  status: z.enum(STATUSES),
+  status: z.enum(INSTANCE_STATUSES),
   next_step: z.object({ step_name: z.string(), instructions: z.string() }),
   current_context: contextObject,
   decision: decisionOut,
@@ -116,7 +109,7 @@ export const stepResponseSchema = z.object({
 export const statusSchema = z.object({
   instance_id: z.string(),
   workflow_name: z.string(),
-  status: z.enum(STATUSES),
+  status: z.enum(INSTANCE_STATUSES),
   current_step_name: z.string(),
   context: contextObject,
   history_length: z.number().int(),
@@ -169,7 +162,7 @@ export const outputSchemas = {
       report: reportSchema.nullable(),
       context_updates: contextObject.nullable(),
       decision: z.object({
-        source: z.enum(SOURCES),
+        source: z.enum(DECISION_SOURCES),
         next_step: z.string(),
         reasoning: z.string().optional(),
         model: z.string().optional(),
@@ -177,7 +170,7 @@ export const outputSchemas = {
         tokens_out: z.number().optional(),
         latency_ms: z.number().optional(),
       }),
-      status_after: z.enum(STATUSES),
+      status_after: z.enum(INSTANCE_STATUSES),
       created_at: z.string(),
     })),
     ...pageOut,

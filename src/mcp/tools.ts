@@ -48,7 +48,7 @@ function errorText(error: unknown): string {
   }
   log.error(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
   return `Internal error: ${error instanceof Error ? error.message : String(error)}. ` +
-    `The server log (stderr) has details; no state was changed by the failed call.`;
+    `The server log (stderr) has the details; call get_workflow_status before retrying.`;
 }
 
 function page<T>(items: T[], total: number, offset: number, limit: number) {

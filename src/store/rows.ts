@@ -12,20 +12,21 @@
 import type { SQLOutputValue } from "node:sqlite";
 import { StorageError } from "../errors.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
-import type { Decision, HistoryEntry, Instance, InstanceStatus, Report } from "./types.ts";
+import {
+  type Decision,
+  DECISION_SOURCES,
+  type HistoryEntry,
+  type Instance,
+  INSTANCE_STATUSES,
+  type InstanceStatus,
+  type Report,
+} from "./types.ts";
 
 /** A row as `node:sqlite` returns it. */
 export type Row = Record<string, SQLOutputValue>;
 
-const STATUSES: ReadonlySet<string> = new Set([
-  "RUNNING",
-  "SUSPENDED",
-  "COMPLETED",
-  "FAILED",
-  "CANCELLED",
-]);
-
-const DECISION_SOURCES: ReadonlySet<string> = new Set(["start", "route", "ai", "resume", "cancel"]);
+const STATUSES: ReadonlySet<string> = new Set(INSTANCE_STATUSES);
+const SOURCES: ReadonlySet<string> = new Set(DECISION_SOURCES);
 
 /** Column list for `Instance` rows, shared by every query that returns instances. */
 export const INSTANCE_COLUMNS: string =
@@ -128,7 +129,7 @@ export function instanceFromRow(row: Row): Instance {
 export function historyFromRow(row: Row): HistoryEntry {
   const t = "workflow_history";
   const source = text(row, t, "decision_source");
-  if (!DECISION_SOURCES.has(source)) throw corrupt(t, "decision_source", `unknown '${source}'`);
+  if (!SOURCES.has(source)) throw corrupt(t, "decision_source", `unknown '${source}'`);
   const decision: Decision = {
     source: source as Decision["source"],
     nextStep: text(row, t, "next_step"),

@@ -36,6 +36,7 @@ import {
   type Instance,
   type InstanceChange,
   type InstanceQuery,
+  MAX_PAGE_SIZE,
   type NewHistoryEntry,
   type Store,
 } from "./types.ts";
@@ -50,9 +51,6 @@ export interface StoreOptions {
   /** How long a write waits for another connection's write lock before failing (default 5000). */
   busyTimeoutMs?: number;
 }
-
-/** The largest page `listInstances` returns. */
-export const MAX_PAGE_SIZE = 500;
 
 /** The current time as an ISO-8601 UTC timestamp with milliseconds (`2026-01-02T03:04:05.678Z`). */
 export function nowIso(): string {

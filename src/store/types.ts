@@ -4,8 +4,22 @@
  */
 import type { JsonObject, JsonValue } from "../json.ts";
 
+/** Every status an instance can have. */
+export const INSTANCE_STATUSES = [
+  "RUNNING",
+  "SUSPENDED",
+  "COMPLETED",
+  "FAILED",
+  "CANCELLED",
+] as const;
 /** Lifecycle of a workflow instance. */
-export type InstanceStatus = "RUNNING" | "SUSPENDED" | "COMPLETED" | "FAILED" | "CANCELLED";
+export type InstanceStatus = typeof INSTANCE_STATUSES[number];
+
+/** The largest page `listInstances` (and every paginated tool) returns. */
+export const MAX_PAGE_SIZE = 500;
+
+/** Who can decide a transition. */
+export const DECISION_SOURCES = ["start", "route", "ai", "resume", "cancel"] as const;
 
 /** Statuses after which an instance accepts no more reports. */
 export const FINISHED_STATUSES: ReadonlySet<InstanceStatus> = new Set([
@@ -45,7 +59,7 @@ export interface Report {
 
 /** Who decided a transition, and at what cost. */
 export interface Decision {
-  source: "start" | "route" | "ai" | "resume" | "cancel";
+  source: typeof DECISION_SOURCES[number];
   nextStep: string;
   reasoning?: string;
   model?: string;
