@@ -85,7 +85,10 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
       import("./src/mcp/http_run.ts"),
     ]);
     const token = resolveHttpToken(config.httpToken, { noAuth: flags["no-auth"] === true });
-    const stopped = serveHttpUntilSignal(() => createMcpServer(app), { bind, token });
+    const stopped = serveHttpUntilSignal(
+      (use) => createMcpServer(app, { notifyCatalogChanges: use === "session" }),
+      { bind, token },
+    );
     void app(); // Many clients, no single handshake to wait for: load now.
     await stopped;
   } else {

@@ -84,15 +84,25 @@ class InFlight {
   }
 }
 
+/** What a server is built for: one stateless (2026-07-28) request, or one legacy session. */
+export type ServerUse = "request" | "session";
+
 /** Serve MCP over Streamable HTTP; every session and request gets a server from `factory`. */
-export function serveHttp(factory: () => McpServer, options: HttpOptions): HttpEndpoint {
+export function serveHttp(
+  factory: (use: ServerUse) => McpServer,
+  options: HttpOptions,
+): HttpEndpoint {
   const maxRequestBodySize = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const hosts = allowedHostnames(options.bind);
   const origins = hosts ?? localhostAllowedOrigins();
   const gate: AuthGate | undefined = options.token ? staticBearerGate(options.token) : undefined;
   const onerror = (error: Error) => log.debug(`HTTP: ${error.message}`);
-  const modern = createMcpHandler(factory, { legacy: "reject", maxRequestBodySize, onerror });
-  const sessions = new LegacySessions(factory, maxRequestBodySize);
+  const modern = createMcpHandler(() => factory("request"), {
+    legacy: "reject",
+    maxRequestBodySize,
+    onerror,
+  });
+  const sessions = new LegacySessions(() => factory("session"), maxRequestBodySize);
   const inFlight = new InFlight();
   let draining = false;
 

@@ -12,7 +12,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { log } from "../log.ts";
-import { type HttpOptions, serveHttp } from "./http.ts";
+import { type HttpOptions, serveHttp, type ServerUse } from "./http.ts";
 
 /** Signals that stop the server (Windows has no SIGTERM; SIGBREAK is its Ctrl-Break). */
 const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
@@ -24,7 +24,7 @@ const SAME_STOP_MS = 1_000;
 
 /** Serve MCP over HTTP and resolve once a stop signal has been handled and the listener is closed. */
 export async function serveHttpUntilSignal(
-  factory: () => McpServer,
+  factory: (use: ServerUse) => McpServer,
   options: HttpOptions,
 ): Promise<void> {
   const endpoint = serveHttp(factory, options);

@@ -58,19 +58,23 @@ function watchCatalog(definitions: Definitions, changed: () => void): (() => voi
  * A configured MCP server exposing the orchestrator's tools, resources and prompts. Creating it
  * loads nothing: its handlers call `app` when a request needs the application.
  */
-export function createMcpServer(app: LoadServed): McpServer {
+export function createMcpServer(
+  app: LoadServed,
+  options: { notifyCatalogChanges?: boolean } = {},
+): McpServer {
   const server = new McpServer(
     { name: "orchestrator-mcp-server", version: VERSION },
     { instructions: INSTRUCTIONS },
   );
   // Hot reload: prompts and the workflow:// listing are computed on each request, so clients only
-  // need to be told they changed — from the first request on, while the session is open.
+  // need to be told they changed — from the first request on, while the session is open. A server
+  // built for one stateless HTTP request has no one to tell, so it does not watch.
   let closed = false;
   let unsubscribe: (() => void) | undefined;
   let served: Promise<Served> | undefined;
   const watched: LoadServed = () =>
     served ??= app().then((loaded) => {
-      if (!closed) {
+      if (!closed && (options.notifyCatalogChanges ?? true)) {
         unsubscribe = watchCatalog(loaded.definitions, () => {
           server.sendPromptListChanged();
           server.sendResourceListChanged();
