@@ -106,6 +106,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
     wallMs: 0,
   };
   let callNo = 0;
+  /** Advances sent and not yet answered, so a kill can be aimed at one. */
+  let advancesInFlight = 0;
 
   const acknowledge = (inst: Tracked, step: string | null, response: StepResponse) => {
     inst.seq += 1;
@@ -119,6 +121,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
   /** One tool call; `undefined` when the connection died under it. */
   const send = async (session: Session, name: string, args: Record<string, unknown>) => {
     figures.callsSent += 1;
+    const isAdvance = name === "advance_workflow";
+    if (isAdvance) advancesInFlight += 1;
     try {
       const result = await session.client.callTool({ name, arguments: args });
       if (result.isError) {
@@ -129,8 +133,10 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
       return result.structuredContent as unknown as StepResponse;
     } catch {
       // The process was killed with this call in flight.
-      if (name === "advance_workflow") figures.inFlightAtKill += 1;
+      if (isAdvance) figures.inFlightAtKill += 1;
       return undefined;
+    } finally {
+      if (isAdvance) advancesInFlight -= 1;
     }
   };
 
@@ -224,7 +230,12 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
       const load = settlePending(session).then((ok) =>
         ok ? Promise.all(Array.from({ length: concurrency }, () => worker(session, busy))) : []
       );
+      // The random window starts once this server answers (a loaded machine starts it slowly).
+      const before = figures.acknowledged;
+      for (let wait = 0; wait < 2_000 && figures.acknowledged === before; wait++) await sleep(5);
       await sleep(rng.int(maxKillMs));
+      // Aim the kill at an advance in flight (a loaded machine leaves gaps between calls).
+      for (let wait = 0; wait < 20 && advancesInFlight === 0; wait++) await sleep(5);
       await kill();
       await load;
     }
