@@ -9,7 +9,7 @@ import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.
 import type { App } from "./src/app.ts";
 import { OrchestratorError } from "./src/errors.ts";
 import { log, setLogLevel } from "./src/log.ts";
-import { connectStdio, createMcpServer } from "./src/mcp/server.ts";
+import { connectStdio, createMcpServer, watchCatalog } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
 import { CLI_OPTIONS } from "./src/cli/options.ts";
 import { BUILTIN_WORKFLOWS_DIR } from "./src/definitions/builtin.ts";
@@ -87,7 +87,12 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
     const token = resolveHttpToken(config.httpToken, { noAuth: flags["no-auth"] === true });
     const stopped = serveHttpUntilSignal(
       (use) => createMcpServer(app, { notifyCatalogChanges: use === "session" }),
-      { bind, token },
+      {
+        bind,
+        token,
+        watchCatalog: (changed) =>
+          void app().then(({ definitions }) => watchCatalog(definitions, changed)),
+      },
     );
     void app(); // Many clients, no single handshake to wait for: load now.
     await stopped;

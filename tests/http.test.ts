@@ -10,6 +10,8 @@ import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextproto
 import { call } from "./helpers/server.ts";
 import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 import { connectHttp, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
+import { deadline } from "./helpers/deadline.ts";
+import { writeWorkflow } from "./helpers/workflows.ts";
 
 const INITIALIZE = {
   jsonrpc: "2.0",
@@ -208,4 +210,35 @@ Deno.test("HTTP: an invalid MCP_HTTP_TOKEN stops start-up without printing it", 
   assert.equal(output.code, 1);
   assert.match(stderr, /MCP_HTTP_TOKEN=\(hidden\): use at least 16 characters/);
   assert.doesNotMatch(stderr, /short secret/);
+});
+
+Deno.test("a stateless client listening for changes hears that a workflow changed", async () => {
+  const workflowsDir = Deno.makeTempDirSync({ prefix: "orch-http-wf-" });
+  writeWorkflow(workflowsDir, "EDITABLE", {
+    "index.md": "# Editable\n\n# Steps\n\n- [one](steps/one.md)\n",
+    "steps/one.md": "# Orchestrator Guidance\nEnd.\n\n# Client Instructions\nDo one.\n",
+  });
+  const server = await spawnHttpServer({ workflowsDir, env: { MCP_HTTP_TOKEN: TEST_TOKEN } });
+  const client = await connectHttp(server.url, { token: TEST_TOKEN, modern: true });
+  try {
+    let heard!: () => void;
+    const changed = new Promise<void>((resolve) => (heard = resolve));
+    client.setNotificationHandler("notifications/prompts/list_changed", () => heard());
+    // Load the application (the catalog is watched from then on), then subscribe.
+    await call(client, "list_workflows");
+    const subscription = await client.listen({ promptsListChanged: true });
+    try {
+      Deno.writeTextFileSync(
+        `${workflowsDir}/EDITABLE/steps/one.md`,
+        "---\ndescription: Now described.\n---\n# Orchestrator Guidance\nEnd.\n\n" +
+          "# Client Instructions\nDo one, edited.\n",
+      );
+      await deadline(changed, 10_000, "notifications/prompts/list_changed");
+    } finally {
+      await subscription.close();
+    }
+  } finally {
+    await client.close().catch(() => {});
+    await server.stop();
+  }
 });

@@ -45,6 +45,12 @@ export interface HttpOptions {
   token: string | undefined;
   maxBodyBytes?: number;
   drainMs?: number;
+  /**
+   * Called once with a function that tells stateless (2026-07-28) clients listening on
+   * `subscriptions/listen` that the prompts and resources changed; session servers tell their
+   * own clients.
+   */
+  watchCatalog?: (changed: () => void) => void;
 }
 
 /** A running HTTP endpoint. */
@@ -101,6 +107,10 @@ export function serveHttp(
     legacy: "reject",
     maxRequestBodySize,
     onerror,
+  });
+  options.watchCatalog?.(() => {
+    modern.notify.promptsChanged();
+    modern.notify.resourcesChanged();
   });
   const sessions = new LegacySessions(() => factory("session"), maxRequestBodySize);
   const inFlight = new InFlight();

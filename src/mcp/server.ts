@@ -40,7 +40,10 @@ function catalogSignature(definitions: Definitions): string {
  * Call `changed` whenever the files change what the workflows are (not on every file event);
  * returns the unsubscribe function.
  */
-function watchCatalog(definitions: Definitions, changed: () => void): (() => void) | undefined {
+export function watchCatalog(
+  definitions: Definitions,
+  changed: () => void,
+): (() => void) | undefined {
   let last = catalogSignature(definitions);
   return definitions.onChange?.(() => {
     try {

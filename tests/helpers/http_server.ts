@@ -39,12 +39,18 @@ export function freePort(): number {
  * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`); `args` extra flags (`--no-auth`)
  */
 export async function spawnHttpServer(
-  options: { dbPath?: string; env?: Record<string, string>; args?: string[] } = {},
+  options: {
+    dbPath?: string;
+    workflowsDir?: string;
+    env?: Record<string, string>;
+    args?: string[];
+  } = {},
 ): Promise<HttpServer> {
   const dbPath = options.dbPath ?? tempDbPath();
+  const workflowsDir = options.workflowsDir ?? BUILTIN_WORKFLOWS;
   const bind = `127.0.0.1:${freePort()}`;
   const config = loadConfig({
-    WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
+    WORKFLOW_DEFINITIONS_DIR: workflowsDir,
     WORKFLOW_DB_PATH: dbPath,
     AI_PROVIDER: "stub",
   });
@@ -54,7 +60,7 @@ export async function spawnHttpServer(
       "--no-prompt",
       ...permissionFlags(config, { httpBind: bind }),
       MAIN,
-      `--workflows-dir=${BUILTIN_WORKFLOWS}`,
+      `--workflows-dir=${workflowsDir}`,
       `--db-path=${dbPath}`,
       "--ai-provider=stub",
       `--http=${bind}`,
