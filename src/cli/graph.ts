@@ -64,10 +64,7 @@ export function graphCommand(
       );
     }
     // Draw the version the run used, which may differ from the files on disk now.
-    const pinned = runs.store.pinnedDefinition(instance.definitionHash);
-    const definition: WorkflowDefinition = pinned
-      ? JSON.parse(pinned)
-      : runs.definitions.get(instance.workflowName);
+    const definition = runs.engine.definitionFor(instance);
     console.log(workflowMermaid(definition, runPath(runs, instanceId)));
     return 0;
   } finally {

@@ -176,7 +176,7 @@ export class WorkflowEngine {
       }
       throw new StaleReportError(instanceId, report.step_id, instance.currentStep);
     }
-    const definition = this.#definitionFor(instance);
+    const definition = this.definitionFor(instance);
     const step = this.#step(definition, instance.currentStep);
     let context = contextUpdates ? mergePatch(instance.context, contextUpdates) : instance.context;
     checkSize("The context", context, MAX_CONTEXT_BYTES);
@@ -261,7 +261,7 @@ export class WorkflowEngine {
     if (report) checkSize("The report", report, MAX_REPORT_BYTES);
     if (contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
     const instance = this.#instance(instanceId);
-    const definition = this.#definitionFor(instance);
+    const definition = this.definitionFor(instance);
     const actual = instance.currentStep;
     const reconciliation = (matched: boolean, action: string): Reconciliation => ({
       assumed_step: assumedStep,
@@ -483,7 +483,7 @@ export class WorkflowEngine {
     // The seq check guards against a change committed between reading the instance and its entry.
     if (last?.requestHash !== hash || last.seq !== instance.historyLength) return undefined;
     const response = this.#stepResponse(
-      this.#definitionFor(instance),
+      this.definitionFor(instance),
       instance.id,
       instance.status,
       instance.currentStep,
@@ -536,8 +536,11 @@ export class WorkflowEngine {
     }
   }
 
-  /** The definition an instance started with: the current one if unchanged, else the pinned copy. */
-  #definitionFor(instance: Instance): WorkflowDefinition {
+  /**
+   * The definition a run started with (its pinned copy; the current files when the pin is
+   * missing), so a run is always shown and driven by the version it started on.
+   */
+  definitionFor(instance: Instance): WorkflowDefinition {
     const cached = this.#pinned.get(instance.definitionHash);
     if (cached) return cached;
     const stored = this.#store.pinnedDefinition(instance.definitionHash);
