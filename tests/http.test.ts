@@ -10,7 +10,7 @@ import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextproto
 import { call } from "./helpers/server.ts";
 import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 import { connectHttp, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
-import { deadline } from "./helpers/deadline.ts";
+import { deadline } from "./helpers/wait.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
 
 const INITIALIZE = {

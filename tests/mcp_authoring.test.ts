@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { BUILTIN_WORKFLOWS, call, callError, connect } from "./helpers/server.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
 import type { StepResponse } from "../src/engine/types.ts";
+import { eventually } from "./helpers/wait.ts";
 
 type Client = Awaited<ReturnType<typeof connect>>["client"];
 
@@ -15,19 +16,6 @@ function text(contents: { mimeType?: string }[], mimeType: string): string {
   const found = contents.find((c) => c.mimeType === mimeType) as { text?: string } | undefined;
   assert.ok(found?.text, `no ${mimeType} content`);
   return found.text;
-}
-
-/** Poll `check` until it returns a value (the watcher debounces file events), at most ~10 s. */
-async function eventually<T>(
-  check: () => T | undefined | Promise<T | undefined>,
-  what: string,
-): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 async function promptNames(client: Client): Promise<string[]> {

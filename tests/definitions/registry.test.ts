@@ -3,17 +3,10 @@ import { InvalidWorkflowError, UnknownWorkflowError } from "../../src/errors.ts"
 import { DefinitionRegistry } from "../../src/definitions/registry.ts";
 import { watchDefinitions } from "../../src/definitions/watch.ts";
 import { simpleWorkflow, stepFile, tempDefinitions, writeTree } from "./helpers.ts";
+import { eventually, sleep } from "../helpers/wait.ts";
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Poll `check` until it holds or `ms` pass. */
-async function eventually(check: () => boolean, ms = 2000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await sleep(20);
-  }
-}
+/** The watcher answers within milliseconds: poll often, give up after 2 s. */
+const FAST_POLL = { timeoutMs: 2000, everyMs: 20 };
 
 Deno.test("list returns every folder sorted, valid and invalid; files and dot-folders are ignored", () => {
   const root = tempDefinitions({
@@ -103,9 +96,17 @@ Deno.test("the watcher makes edits visible at once, even with slow polling", asy
     assert.equal(registry.get("FLOW").steps[0]?.instructions, "Do a.");
     await sleep(50);
     writeTree(root, { "FLOW/steps/a.md": stepFile("Edited.") });
-    await eventually(() => registry.get("FLOW").steps[0]?.instructions === "Edited.");
+    await eventually(
+      () => registry.get("FLOW").steps[0]?.instructions === "Edited." || undefined,
+      "the edited step",
+      FAST_POLL,
+    );
     writeTree(root, simpleWorkflow("NEW"));
-    await eventually(() => registry.list().some((e) => e.name === "NEW"));
+    await eventually(
+      () => registry.list().some((e) => e.name === "NEW") || undefined,
+      "the new folder",
+      FAST_POLL,
+    );
   } finally {
     watcher.close();
     watcher.close();

@@ -18,7 +18,7 @@ import { type Acknowledged, checkDatabaseFile } from "./db_invariants.ts";
 import { countFromEnv, Random, seedFromEnv } from "./random.ts";
 import { randomContextUpdates, randomStatus, writeWorkload } from "./workload.ts";
 import type { StepResponse } from "../../src/engine/types.ts";
-import { deadline } from "../helpers/deadline.ts";
+import { deadline, sleep } from "../helpers/wait.ts";
 
 /** How a crash run is shaped. */
 export interface CrashOptions {
@@ -80,8 +80,6 @@ function spawnServer(workflowsDir: string, dbPath: string): Session {
   const connected = client.connect(transport).then(() => true, () => false);
   return { client, pid: () => transport.pid, connected, closed, stderr: () => errors };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Run `options.kills` start -> load -> SIGKILL -> verify cycles on one database. */
 export async function runCrashHarness(options: CrashOptions): Promise<CrashFigures> {
