@@ -10,7 +10,7 @@
  */
 import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
-import { FINISH, type WorkflowDefinition } from "../definitions/types.ts";
+import { FINISH } from "../definitions/types.ts";
 import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
 import { MAX_PAGE_SIZE } from "../store/types.ts";
 import { type RunPath, workflowMermaid } from "./mermaid.ts";
