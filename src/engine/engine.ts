@@ -35,8 +35,11 @@ import {
   FINISHED_STATUSES,
   type HistoryEntry,
   type Instance,
+  type InstanceChange,
   type InstanceQuery,
   type InstanceStatus,
+  type NewHistoryEntry,
+  type PlannedTransition,
   type Report,
   type Store,
 } from "../store/types.ts";
@@ -57,6 +60,21 @@ export const MAX_CONTEXT_BYTES = 1_000_000;
 export const MAX_REPORT_BYTES = 256_000;
 /** How many recent history entries a decision maker sees. */
 const HISTORY_WINDOW = 5;
+
+/** One `advance` call's report, its context updates and the hash that identifies a retry. */
+interface AdvanceRequest {
+  report: Report;
+  contextUpdates?: JsonObject;
+  hash: string;
+}
+
+/** Where a run goes next, and why. */
+interface Decided {
+  nextStep: string;
+  status: InstanceStatus;
+  context: JsonObject;
+  decision: Decision;
+}
 
 /** What the engine is built from. */
 export interface EngineDeps {
@@ -163,46 +181,108 @@ export class WorkflowEngine {
     contextUpdates?: JsonObject,
     call?: DecisionCall,
   ): Promise<StepResponse> {
-    const hash = requestHash(
-      checkSize("The report", report, MAX_REPORT_BYTES),
-      contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null",
+    const request: AdvanceRequest = {
+      report,
+      contextUpdates,
+      hash: requestHash(
+        checkSize("The report", report, MAX_REPORT_BYTES),
+        contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null",
+      ),
+    };
+    // Declared routes, retries and refusals are decided on the instance as read inside the write
+    // transaction (one transaction, nothing can come between); only an AI decision is made outside
+    // it, and then written only if the instance did not move meanwhile.
+    const planned = await this.#store.transition(
+      instanceId,
+      (instance) => this.#planAdvance(instance, request),
     );
-    const instance = this.#instance(instanceId);
-    if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
-      const replay = this.#replay(instance, hash);
-      if (replay) return replay;
-      if (FINISHED_STATUSES.has(instance.status)) {
-        throw new InstanceFinishedError(instanceId, instance.status);
-      }
-      throw new StaleReportError(instanceId, report.step_id, instance.currentStep);
+    if (planned.answer) {
+      this.#addDefinitionNotice(planned.answer, planned.instance);
+      return planned.answer;
     }
+    return await this.#advanceByDecision(planned.instance, request, call);
+  }
+
+  /** The advance as far as it can go without an AI decision, for `Store.transition`. */
+  #planAdvance(
+    instance: Instance,
+    request: AdvanceRequest,
+  ): PlannedTransition<{ instance: Instance; answer?: StepResponse }> {
+    const { report } = request;
+    if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
+      const replay = this.#replay(instance, request.hash);
+      if (replay) return { value: { instance, answer: replay } };
+      if (FINISHED_STATUSES.has(instance.status)) {
+        throw new InstanceFinishedError(instance.id, instance.status);
+      }
+      throw new StaleReportError(instance.id, report.step_id, instance.currentStep);
+    }
+    const { definition, step, context } = this.#reportTarget(instance, request);
+    const routed = declaredRoute(step, report.status);
+    if (routed === undefined) return { value: { instance } };
+    const { answer, change, entry } = this.#transition(instance, definition, step, request, {
+      nextStep: routed,
+      status: routed === FINISH ? "COMPLETED" : "RUNNING",
+      context,
+      decision: {
+        source: "route",
+        nextStep: routed,
+        reasoning: `Declared route of step '${step.name}' for status '${report.status}'.`,
+      },
+    });
+    return { value: { instance, answer }, change, entry };
+  }
+
+  /** Ask the decision maker, then write its decision if the instance is still where it was. */
+  async #advanceByDecision(
+    instance: Instance,
+    request: AdvanceRequest,
+    call?: DecisionCall,
+  ): Promise<StepResponse> {
+    const { definition, step, context } = this.#reportTarget(instance, request);
+    const decided = await this.#decide(instance, definition, step, request.report, context, call);
+    const { answer, change, entry } = this.#transition(
+      instance,
+      definition,
+      step,
+      request,
+      decided,
+    );
+    try {
+      await this.#store.applyTransition(instance.id, instance.version, change, entry);
+    } catch (error) {
+      // An identical request that arrived together with this one won: answer as a retry would.
+      const replay = error instanceof ConflictError
+        ? this.#replay(this.#instance(instance.id), request.hash)
+        : undefined;
+      if (!replay) throw error;
+      this.#addDefinitionNotice(replay, instance);
+      return replay;
+    }
+    this.#addDefinitionNotice(answer, instance);
+    return answer;
+  }
+
+  /** The definition and step a report is about, and the context with its updates merged. */
+  #reportTarget(instance: Instance, request: AdvanceRequest) {
     const definition = this.definitionFor(instance);
     const step = this.#step(definition, instance.currentStep);
-    let context = contextUpdates ? mergePatch(instance.context, contextUpdates) : instance.context;
+    const context = request.contextUpdates
+      ? mergePatch(instance.context, request.contextUpdates)
+      : instance.context;
     checkSize("The context", context, MAX_CONTEXT_BYTES);
+    return { definition, step, context };
+  }
 
-    let nextStep: string;
-    let status: InstanceStatus;
-    let decision: Decision;
-    const routed = declaredRoute(step, report.status);
-    if (routed !== undefined) {
-      nextStep = routed;
-      status = routed === FINISH ? "COMPLETED" : "RUNNING";
-      decision = {
-        source: "route",
-        nextStep,
-        reasoning: `Declared route of step '${step.name}' for status '${report.status}'.`,
-      };
-    } else {
-      ({ nextStep, status, context, decision } = await this.#decide(
-        instance,
-        definition,
-        step,
-        report,
-        context,
-        call,
-      ));
-    }
+  /** The answer, instance change and history entry of moving to `next` (loop guard applied). */
+  #transition(
+    instance: Instance,
+    definition: WorkflowDefinition,
+    step: StepDefinition,
+    request: AdvanceRequest,
+    next: Decided,
+  ): { answer: StepResponse; change: InstanceChange; entry: NewHistoryEntry } {
+    let { nextStep, status, decision } = next;
     if (status === "RUNNING" && instance.historyLength >= definition.maxSteps) {
       status = "FAILED";
       nextStep = FINISH;
@@ -213,38 +293,18 @@ export class WorkflowEngine {
           `'${definition.name}'. Raise max_steps in its index.md front matter if that is expected.`,
       };
     }
-    const response = this.#stepResponse(
-      definition,
-      instanceId,
-      status,
-      nextStep,
-      context,
-      decision,
-    );
-    this.#addDefinitionNotice(response, instance);
-    try {
-      await this.#store.applyTransition(
-        instanceId,
-        instance.version,
-        { status, currentStep: nextStep, context },
-        {
-          step: step.name,
-          report,
-          contextUpdates: contextUpdates ?? null,
-          decision,
-          statusAfter: status,
-          requestHash: hash,
-        },
-      );
-    } catch (error) {
-      // An identical request that arrived together with this one won: answer as a retry would.
-      const replay = error instanceof ConflictError
-        ? this.#replay(this.#instance(instanceId), hash)
-        : undefined;
-      if (replay) return replay;
-      throw error;
-    }
-    return response;
+    return {
+      answer: this.#stepResponse(definition, instance.id, status, nextStep, next.context, decision),
+      change: { status, currentStep: nextStep, context: next.context },
+      entry: {
+        step: step.name,
+        report: request.report,
+        contextUpdates: request.contextUpdates ?? null,
+        decision,
+        statusAfter: status,
+        requestHash: request.hash,
+      },
+    };
   }
 
   /**
@@ -404,9 +464,7 @@ export class WorkflowEngine {
     report: Report,
     context: JsonObject,
     call?: DecisionCall,
-  ): Promise<
-    { nextStep: string; status: InstanceStatus; context: JsonObject; decision: Decision }
-  > {
+  ): Promise<Decided> {
     const started = performance.now();
     const output = await this.#decider.decide(
       {
@@ -482,7 +540,7 @@ export class WorkflowEngine {
     const last = this.#store.lastHistoryEntry(instance.id);
     // The seq check guards against a change committed between reading the instance and its entry.
     if (last?.requestHash !== hash || last.seq !== instance.historyLength) return undefined;
-    const response = this.#stepResponse(
+    return this.#stepResponse(
       this.definitionFor(instance),
       instance.id,
       instance.status,
@@ -490,8 +548,6 @@ export class WorkflowEngine {
       instance.context,
       last.decision,
     );
-    this.#addDefinitionNotice(response, instance);
-    return response;
   }
 
   #instance(id: string): Instance {

@@ -38,6 +38,7 @@ import {
   type InstanceQuery,
   MAX_PAGE_SIZE,
   type NewHistoryEntry,
+  type PlannedTransition,
   type Store,
 } from "./types.ts";
 
@@ -303,43 +304,71 @@ export class SqliteStore implements Store {
     change: InstanceChange,
     entry: NewHistoryEntry,
   ): Promise<Instance> {
+    return this.#write(
+      `advancing instance '${id}'`,
+      () => this.#transitionNow(id, expectedVersion, change, entry),
+    );
+  }
+
+  /**
+   * Read the instance inside the next group commit's write transaction, let `plan` decide, and
+   * apply the transition it returns in the same transaction: no other writer can come between the
+   * read and the write, and the read needs no transaction of its own.
+   */
+  transition<T>(id: string, plan: (instance: Instance) => PlannedTransition<T>): Promise<T> {
     return this.#write(`advancing instance '${id}'`, () => {
-      const now = nowIso();
-      const contextJson = JSON.stringify(change.context);
-      const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
-      const row = this.#advanceInstance.get(
-        change.currentStep,
-        contextJson,
-        now,
-        id,
-        expectedVersion,
-        change.status,
-      ) ?? this.#updateInstance.get(
-        change.status,
-        change.currentStep,
-        contextJson,
-        now,
-        finished,
-        now,
-        id,
-        expectedVersion,
-      );
-      if (row === undefined) {
-        throw this.#instanceExists.get(id) === undefined
-          ? new UnknownInstanceError(id)
-          : new ConflictError(id);
+      const row = this.#selectInstance.get(id);
+      if (row === undefined) throw new UnknownInstanceError(id);
+      const instance = instanceFromRow(row);
+      const planned = plan(instance);
+      if (planned.change) {
+        this.#transitionNow(id, instance.version, planned.change, planned.entry);
       }
-      const updated = instanceFromRow({
-        ...row,
-        id,
-        status: change.status,
-        current_step: change.currentStep,
-        context: contextJson,
-        updated_at: now,
-      });
-      this.#appendHistory(id, updated.historyLength, entry, now);
-      return updated;
+      return planned.value;
     });
+  }
+
+  #transitionNow(
+    id: string,
+    expectedVersion: number,
+    change: InstanceChange,
+    entry: NewHistoryEntry,
+  ): Instance {
+    const now = nowIso();
+    const contextJson = JSON.stringify(change.context);
+    const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
+    const row = this.#advanceInstance.get(
+      change.currentStep,
+      contextJson,
+      now,
+      id,
+      expectedVersion,
+      change.status,
+    ) ?? this.#updateInstance.get(
+      change.status,
+      change.currentStep,
+      contextJson,
+      now,
+      finished,
+      now,
+      id,
+      expectedVersion,
+    );
+    if (row === undefined) {
+      throw this.#instanceExists.get(id) === undefined
+        ? new UnknownInstanceError(id)
+        : new ConflictError(id);
+    }
+    const updated = instanceFromRow({
+      ...row,
+      id,
+      status: change.status,
+      current_step: change.currentStep,
+      context: contextJson,
+      updated_at: now,
+    });
+    this.#appendHistory(id, updated.historyLength, entry, now);
+    return updated;
   }
 
   /** The entry with the highest `seq`, or `undefined` when there is none. */

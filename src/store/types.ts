@@ -99,6 +99,14 @@ export interface InstanceChange {
   context: JsonObject;
 }
 
+/**
+ * What `Store.transition`'s plan decided: the value to resolve with and, unless nothing is to be
+ * written, the change and its history entry.
+ */
+export type PlannedTransition<T> =
+  | { value: T; change?: undefined; entry?: undefined }
+  | { value: T; change: InstanceChange; entry: NewHistoryEntry };
+
 /** Filters and paging for `listInstances`. */
 export interface InstanceQuery {
   workflowName?: string;
@@ -132,6 +140,13 @@ export interface Store {
     change: InstanceChange,
     entry: NewHistoryEntry,
   ): Promise<Instance>;
+  /**
+   * Read the instance inside a write transaction, let `plan` (synchronous) decide, and apply the
+   * transition it returns in that same transaction; nothing is written when `plan` throws or
+   * returns no change. Resolves with the plan's value once committed.
+   * @throws {UnknownInstanceError}
+   */
+  transition<T>(id: string, plan: (instance: Instance) => PlannedTransition<T>): Promise<T>;
   /** The most recent history entry, if any. */
   lastHistoryEntry(id: string): HistoryEntry | undefined;
   /** History in sequence order; `total` counts all rows for the instance. */

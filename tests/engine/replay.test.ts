@@ -68,15 +68,35 @@ Deno.test("identical advances issued together: one applies, the other answers as
     const [one, two] = await Promise.all([e.advance(id, report), e.advance(id, report)]);
     assert.deepEqual(one, two);
     assert.equal(e.status(id).history_length, 2);
-    // Different advances issued together: exactly one wins, the other conflicts.
+    assert.equal(e.status(id).current_step_name, "answer");
+    // Different advances issued together are applied one after the other: exactly one wins, the
+    // other finds the run already moved on (here: ended) and is refused, as if it came later.
     const results = await Promise.allSettled([
       e.advance(id, { step_id: "answer", status: "success" }),
       e.advance(id, { step_id: "answer", status: "success", message: "mine" }),
     ]);
     assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
     const lost = results.find((r) => r.status === "rejected");
-    assert.ok(lost?.status === "rejected" && lost.reason instanceof ConflictError);
+    assert.ok(lost?.status === "rejected" && lost.reason instanceof InstanceFinishedError);
     assert.equal(e.status(id).history_length, 3);
+  } finally {
+    close();
+  }
+});
+
+Deno.test("different advances waiting on the decision maker together: one applies, the other conflicts", async () => {
+  const { engine: e, close } = engine();
+  try {
+    const { instance_id: id } = await e.start("ASK", { who: "ana" });
+    // `ask` has no declared route: both read the run, both wait for a decision, one writes first.
+    const results = await Promise.allSettled([
+      e.advance(id, { step_id: "ask", status: "success" }),
+      e.advance(id, { step_id: "ask", status: "success", message: "mine" }),
+    ]);
+    assert.deepEqual(results.map((r) => r.status).sort(), ["fulfilled", "rejected"]);
+    const lost = results.find((r) => r.status === "rejected");
+    assert.ok(lost?.status === "rejected" && lost.reason instanceof ConflictError);
+    assert.equal(e.status(id).history_length, 2);
   } finally {
     close();
   }

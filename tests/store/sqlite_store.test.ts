@@ -79,6 +79,63 @@ Deno.test("applyTransition updates the instance and appends history with the dec
   assert.deepEqual(last, { ...entry, instanceId: init.id, seq: 2, createdAt: updated.updatedAt });
 });
 
+Deno.test("transition reads, plans and writes in one transaction; a plan that throws or changes nothing writes nothing", async () => {
+  using tmp = tempDbPath();
+  const { path } = tmp;
+  using store = disposable(openStore(path));
+  const init = newInstance();
+  await store.createInstance(init, startEntry());
+  const entry = reportEntry("identify_target", "write_tests", 1);
+  const change = { status: "RUNNING" as const, currentStep: "write_tests", context: { n: 1 } };
+
+  // The plan sees the instance as stored, and its value comes back once committed.
+  const seen = await store.transition(init.id, (instance) => ({
+    value: instance.version,
+    change,
+    entry,
+  }));
+  assert.equal(seen, 1);
+  const after = store.getInstance(init.id)!;
+  assert.equal(after.version, 2);
+  assert.equal(after.currentStep, "write_tests");
+  assert.deepEqual(store.lastHistoryEntry(init.id)?.report, entry.report);
+
+  // No change: nothing written. A throwing plan: its error, nothing written.
+  assert.equal(await store.transition(init.id, (instance) => ({ value: instance.version })), 2);
+  await assert.rejects(
+    () =>
+      store.transition(init.id, () => {
+        throw new InvalidInputError("refused by the plan");
+      }),
+    InvalidInputError,
+  );
+  assert.deepEqual(store.getInstance(init.id), after);
+  assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 2);
+
+  await assert.rejects(
+    () => store.transition(crypto.randomUUID(), () => ({ value: 0 })),
+    UnknownInstanceError,
+  );
+});
+
+Deno.test("transitions queued together each see the state the previous one left", async () => {
+  using tmp = tempDbPath();
+  const { path } = tmp;
+  using store = disposable(openStore(path));
+  const init = newInstance();
+  await store.createInstance(init, startEntry());
+  const step = (n: number) =>
+    store.transition(init.id, (instance) => ({
+      value: instance.version,
+      change: { status: "RUNNING" as const, currentStep: `s${n}`, context: { n } },
+      entry: reportEntry(instance.currentStep, `s${n}`, n),
+    }));
+  // One group commit: each plan runs after the previous one wrote, in its own savepoint.
+  assert.deepEqual(await Promise.all([step(1), step(2), step(3)]), [1, 2, 3]);
+  assert.equal(store.getInstance(init.id)?.currentStep, "s3");
+  assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 4);
+});
+
 Deno.test("applyTransition to a finished status sets completedAt; RUNNING clears it", async () => {
   using tmp = tempDbPath();
   const { path } = tmp;
