@@ -3,8 +3,10 @@
  * and engine.
  * @module
  */
+import * as path from "node:path";
 import type { Config } from "./config.ts";
 import { createDecisionMaker } from "./decide/select.ts";
+import { isInside } from "./definitions/files.ts";
 import { DefinitionRegistry } from "./definitions/registry.ts";
 import { watchDefinitions } from "./definitions/watch.ts";
 import { WorkflowEngine } from "./engine/engine.ts";
@@ -24,7 +26,19 @@ export function openApp(config: Config, options: { watch?: boolean } = {}): App 
   const decider = createDecisionMaker(config);
   const definitions = new DefinitionRegistry(config.definitionsDir);
   const store = openStore(config.dbPath, { synchronous: config.dbSynchronous });
-  const watcher = options.watch ? watchDefinitions(definitions, config.definitionsDir) : undefined;
+  const watcher = options.watch
+    ? watchDefinitions(definitions, config.definitionsDir, { ignore: [config.dbPath] })
+    : undefined;
+  if (
+    config.dbPath !== ":memory:" &&
+    isInside(path.resolve(config.definitionsDir), path.resolve(config.dbPath))
+  ) {
+    log.warn(
+      `the database ${config.dbPath} is inside the workflows folder ${config.definitionsDir}; ` +
+        `a folder holding it would be listed as an invalid workflow. Set WORKFLOW_DB_PATH (or ` +
+        `--db-path) to a file outside that folder.`,
+    );
+  }
   log.info(
     `decision maker: ${decider.name} (${config.aiProviderReason}); workflows: ` +
       `${config.definitionsDir}; database: ${config.dbPath}`,

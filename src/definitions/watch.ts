@@ -29,15 +29,42 @@ export interface DefinitionsWatcher {
   close(): void;
 }
 
-/** Watch `rootDir` recursively and invalidate the affected workflows of `registry` on every change. */
-export function watchDefinitions(registry: Invalidatable, rootDir: string): DefinitionsWatcher {
-  const roots = [path.resolve(rootDir)];
+/** What `watchDefinitions` leaves alone. */
+export interface WatchOptions {
+  /**
+   * Files whose changes are not definition changes, with their `-wal`, `-shm` and `-journal`
+   * siblings: the database, when it lives inside the definitions directory, would otherwise turn
+   * every commit into a reload.
+   */
+  ignore?: readonly string[];
+}
+
+/** `target` as given (resolved) and as its real path, when that differs and can be known. */
+function spellings(target: string): string[] {
+  const resolved = path.resolve(target);
   try {
-    const real = Deno.realPathSync(roots[0] ?? rootDir);
-    if (real !== roots[0]) roots.push(real);
+    const real = Deno.realPathSync(resolved);
+    return real === resolved ? [resolved] : [resolved, real];
   } catch {
-    // The directory may not exist yet; events cannot arrive either.
+    // It may not exist yet; events for it then arrive under the resolved path.
+    return [resolved];
   }
+}
+
+/** Watch `rootDir` recursively and invalidate the affected workflows of `registry` on every change. */
+export function watchDefinitions(
+  registry: Invalidatable,
+  rootDir: string,
+  options: WatchOptions = {},
+): DefinitionsWatcher {
+  const roots = spellings(rootDir);
+  const ignored = (options.ignore ?? []).flatMap(spellings);
+  const isIgnored = (changed: string) =>
+    ignored.some((file) =>
+      changed === file || (changed.startsWith(`${file}-`) && /^-(wal|shm|journal)$/.test(
+        changed.slice(file.length),
+      ))
+    );
   let watcher: Deno.FsWatcher;
   try {
     watcher = Deno.watchFs(rootDir, { recursive: true });
@@ -72,12 +99,14 @@ export function watchDefinitions(registry: Invalidatable, rootDir: string): Defi
 
   (async () => {
     for await (const event of watcher) {
-      for (const changed of event.paths) {
+      const paths = event.paths.filter((changed) => !isIgnored(changed));
+      if (paths.length === 0 && event.paths.length > 0) continue;
+      for (const changed of paths) {
         const name = workflowOf(changed);
         if (name === undefined) everything = true;
         else pending.add(name);
       }
-      if (event.paths.length === 0) everything = true;
+      if (paths.length === 0) everything = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(flush, WATCH_DEBOUNCE_MS);
     }

@@ -113,6 +113,36 @@ Deno.test("the watcher makes edits visible at once, even with slow polling", asy
   }
 });
 
+Deno.test("the watcher ignores the database's own files, and still sees definition edits", async () => {
+  const root = tempDefinitions(simpleWorkflow("FLOW"));
+  const invalidated: (string | undefined)[] = [];
+  const dbPath = `${root}/data/workflows.sqlite`;
+  Deno.mkdirSync(`${root}/data`);
+  const watcher = watchDefinitions({ invalidate: (name) => invalidated.push(name) }, root, {
+    ignore: [dbPath],
+  });
+  try {
+    await sleep(50);
+    for (let i = 0; i < 20; i++) {
+      for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+        Deno.writeTextFileSync(file, `commit ${i}`, { append: true });
+      }
+    }
+    await sleep(300);
+    assert.equal(invalidated.length, 0, "database writes are not definition changes");
+    // A file that merely starts with the database's name is not one of its own files.
+    Deno.writeTextFileSync(`${dbPath}-notes.md`, "x");
+    writeTree(root, { "FLOW/steps/a.md": stepFile("Edited.") });
+    await eventually(
+      () => (invalidated.includes("FLOW") && invalidated.includes("data")) || undefined,
+      "the invalidation of the edited workflow and of the other file's folder",
+      FAST_POLL,
+    );
+  } finally {
+    watcher.close();
+  }
+});
+
 Deno.test("a watcher that cannot start logs to stderr and does not throw", () => {
   const errors: string[] = [];
   const original = console.error;
