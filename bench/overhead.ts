@@ -2,7 +2,9 @@
  * What the orchestrator adds on top of MCP: `advance_workflow` round trips over stdio (declared
  * route, stub decider, durable SQLite commit) against a no-op tool on a bare SDK server, for
  * latency (one call in flight), throughput (1, 4 and 16 in flight, and several server processes
- * on one database file) and with the stricter `synchronous=FULL` setting.
+ * on one database file) and with the stricter `synchronous=FULL` setting. The same figures are
+ * also compared with the durability floor (`floor_server.ts`: a bare SDK tool doing one SQLite
+ * commit), which separates what durability costs from what the orchestrator's own code costs.
  *
  * @example
  * ```ts
@@ -12,12 +14,19 @@
  */
 import { join } from "node:path";
 import type { Row } from "./report.ts";
-import { spawnBaseline, type Spawned, spawnOrchestrator } from "./servers.ts";
+import { spawnBaseline, type Spawned, spawnFloor, spawnOrchestrator } from "./servers.ts";
 import { percentile, sample } from "./stats.ts";
-import { advanceLane, type Lane, noopLane, throughput } from "./workload.ts";
+import {
+  advanceLane,
+  floorLane,
+  type Lane,
+  noopLane,
+  recordAnswer,
+  throughput,
+} from "./workload.ts";
 
 const WARMUP_CALLS = 300;
-/** Latency samples are taken in alternating blocks so both servers see the same machine load. */
+/** Latency samples are taken in alternating blocks so all servers see the same machine load. */
 const LATENCY_BLOCKS = 5;
 const LATENCY_BLOCK_CALLS = 400;
 const THROUGHPUT_MS = 2000;
@@ -25,72 +34,112 @@ const IN_FLIGHT = [1, 4, 16] as const;
 const PROCESSES = 2;
 const PROCESS_IN_FLIGHT = 8;
 const THROUGHPUT_TARGET = { min: 0.75 };
+const FLOOR_LABEL = "durability floor";
 
-async function lanes(spawned: Spawned[], perProcess: number, ours: boolean): Promise<Lane[]> {
+/** Makes `count` lanes of one kind on one server. */
+type LaneMaker = (spawned: Spawned, count: number) => Promise<Lane[]>;
+
+const advanceLanes: LaneMaker = async ({ client }, count) => {
   const all: Lane[] = [];
-  for (const { client } of spawned) {
-    for (let i = 0; i < perProcess; i++) {
-      all.push(ours ? await advanceLane(client) : noopLane(client));
-    }
-  }
+  for (let i = 0; i < count; i++) all.push(await advanceLane(client));
   return all;
+};
+const noopLanes: LaneMaker = ({ client }, count) =>
+  Promise.resolve(Array.from({ length: count }, () => noopLane(client)));
+const floorLanes: LaneMaker = ({ client }, count) =>
+  Promise.resolve(Array.from({ length: count }, (_, i) => floorLane(client, i)));
+
+/** Calls per second of each group of lanes, measured one after the other after a warm-up each. */
+async function rates(groups: Lane[][]): Promise<number[]> {
+  for (const lanes of groups) await throughput(lanes, THROUGHPUT_MS / 4);
+  const result: number[] = [];
+  for (const lanes of groups) result.push(await throughput(lanes, THROUGHPUT_MS));
+  return result;
 }
 
-/** Throughput of both kinds of server with the same lanes, measured back to back. */
-async function compareThroughput(
-  ours: Spawned[],
-  baseline: Spawned[],
-  perProcess: number,
-): Promise<{ ours: number; baseline: number }> {
-  const ourLanes = await lanes(ours, perProcess, true);
-  const baseLanes = await lanes(baseline, perProcess, false);
-  await throughput(ourLanes, THROUGHPUT_MS / 4);
-  await throughput(baseLanes, THROUGHPUT_MS / 4);
-  return {
-    ours: await throughput(ourLanes, THROUGHPUT_MS),
-    baseline: await throughput(baseLanes, THROUGHPUT_MS),
-  };
+async function lanesOn(servers: Spawned[], perServer: number, make: LaneMaker): Promise<Lane[]> {
+  return (await Promise.all(servers.map((s) => make(s, perServer)))).flat();
 }
 
 /** Latency, throughput and durability-setting rows. */
 export async function measureOverhead(workflowsDir: string, tempDir: string): Promise<Row[]> {
   const dbPath = join(tempDir, "overhead", "workflows.sqlite");
   const ours = await spawnOrchestrator({ workflowsDir, dbPath });
+  const answerPath = join(tempDir, "floor", "answer.json");
+  Deno.mkdirSync(join(tempDir, "floor"), { recursive: true });
+  Deno.writeTextFileSync(answerPath, JSON.stringify(await recordAnswer(ours.client)));
+  const floor = await spawnFloor(join(tempDir, "floor", "floor.sqlite"), answerPath);
   const baseline = await spawnBaseline();
   const rows: Row[] = [];
   try {
-    const advance = await advanceLane(ours.client);
-    const noop = noopLane(baseline.client);
-    await sample(WARMUP_CALLS, advance);
-    await sample(WARMUP_CALLS, noop);
-    const ourTimes: number[] = [];
-    const baseTimes: number[] = [];
+    const lanes = {
+      ours: (await advanceLanes(ours, 1))[0]!,
+      noop: noopLane(baseline.client),
+      floor: floorLane(floor.client, 0),
+    };
+    for (const lane of Object.values(lanes)) await sample(WARMUP_CALLS, lane);
+    const times = { ours: [] as number[], noop: [] as number[], floor: [] as number[] };
     for (let block = 0; block < LATENCY_BLOCKS; block++) {
-      ourTimes.push(...await sample(LATENCY_BLOCK_CALLS, advance));
-      baseTimes.push(...await sample(LATENCY_BLOCK_CALLS, noop));
+      for (const [kind, lane] of Object.entries(lanes)) {
+        times[kind as keyof typeof times].push(...await sample(LATENCY_BLOCK_CALLS, lane));
+      }
     }
-    for (const p of [50, 99]) {
-      rows.push({
-        figure: `advance_workflow latency p${p} (stdio)`,
-        value: percentile(ourTimes, p),
+    const p = (kind: keyof typeof times, at: number) => percentile(times[kind], at);
+    rows.push(
+      {
+        figure: "advance_workflow latency p50 (stdio)",
+        value: p("ours", 50),
         unit: "ms",
-        baseline: { label: "no-op tool", value: percentile(baseTimes, p) },
-        target: p === 50 ? { max: 1.3 } : { info: true },
-      });
-    }
+        baseline: { label: "no-op tool", value: p("noop", 50) },
+        target: { max: 1.3 },
+      },
+      {
+        figure: "advance_workflow latency p99 (stdio)",
+        value: p("ours", 99),
+        unit: "ms",
+        baseline: { label: "no-op tool", value: p("noop", 99) },
+        target: { info: true },
+      },
+      {
+        figure: "durability floor latency p50 (one WAL commit)",
+        value: p("floor", 50),
+        unit: "ms",
+        baseline: { label: "no-op tool", value: p("noop", 50) },
+        target: { info: true },
+      },
+      {
+        figure: "advance_workflow latency p50 vs the floor",
+        value: p("ours", 50),
+        unit: "ms",
+        baseline: { label: FLOOR_LABEL, value: p("floor", 50) },
+        target: { info: true },
+      },
+    );
     for (const inFlight of IN_FLIGHT) {
-      const result = await compareThroughput([ours], [baseline], inFlight);
-      rows.push({
-        figure: `advances/s, ${inFlight} in flight`,
-        value: result.ours,
-        unit: "/s",
-        baseline: { label: "no-op calls/s", value: result.baseline },
-        target: THROUGHPUT_TARGET,
-      });
+      const [ourRate, noopRate, floorRate] = await rates([
+        await advanceLanes(ours, inFlight),
+        await noopLanes(baseline, inFlight),
+        await floorLanes(floor, inFlight),
+      ]);
+      rows.push(
+        {
+          figure: `advances/s, ${inFlight} in flight`,
+          value: ourRate!,
+          unit: "/s",
+          baseline: { label: "no-op calls/s", value: noopRate! },
+          target: THROUGHPUT_TARGET,
+        },
+        {
+          figure: `advances/s vs the floor, ${inFlight} in flight`,
+          value: ourRate!,
+          unit: "/s",
+          baseline: { label: FLOOR_LABEL, value: floorRate! },
+          target: { info: true },
+        },
+      );
     }
   } finally {
-    await ours.close();
-    await baseline.close();
+    await Promise.all([ours, floor, baseline].map((s) => s.close()));
   }
   rows.push(await multiProcess(workflowsDir, dbPath));
   rows.push(await strictDurability(workflowsDir, tempDir));
@@ -104,12 +153,15 @@ async function multiProcess(workflowsDir: string, dbPath: string): Promise<Row> 
   );
   const baseline = await Promise.all(Array.from({ length: PROCESSES }, () => spawnBaseline()));
   try {
-    const result = await compareThroughput(ours, baseline, PROCESS_IN_FLIGHT);
+    const [ourRate, noopRate] = await rates([
+      await lanesOn(ours, PROCESS_IN_FLIGHT, advanceLanes),
+      await lanesOn(baseline, PROCESS_IN_FLIGHT, noopLanes),
+    ]);
     return {
       figure: `advances/s, ${PROCESSES} processes × ${PROCESS_IN_FLIGHT} in flight, one DB`,
-      value: result.ours,
+      value: ourRate!,
       unit: "/s",
-      baseline: { label: "no-op calls/s", value: result.baseline },
+      baseline: { label: "no-op calls/s", value: noopRate! },
       target: THROUGHPUT_TARGET,
     };
   } finally {
@@ -129,15 +181,15 @@ async function strictDurability(workflowsDir: string, tempDir: string): Promise<
     dbPath: join(tempDir, "normal", "workflows.sqlite"),
   });
   try {
-    const fullLanes = await lanes([full], 4, true);
-    const normalLanes = await lanes([normal], 4, true);
-    await throughput(fullLanes, THROUGHPUT_MS / 4);
-    await throughput(normalLanes, THROUGHPUT_MS / 4);
+    const [fullRate, normalRate] = await rates([
+      await advanceLanes(full, 4),
+      await advanceLanes(normal, 4),
+    ]);
     return {
       figure: "advances/s with synchronous=FULL, 4 in flight",
-      value: await throughput(fullLanes, THROUGHPUT_MS),
+      value: fullRate!,
       unit: "/s",
-      baseline: { label: "same with NORMAL", value: await throughput(normalLanes, THROUGHPUT_MS) },
+      baseline: { label: "same with NORMAL", value: normalRate! },
       target: { info: true },
     };
   } finally {

@@ -13,10 +13,12 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serverArgs } from "../tests/helpers/server.ts";
 
 const BASELINE = fileURLToPath(new URL("./baseline_server.ts", import.meta.url));
+const FLOOR = fileURLToPath(new URL("./floor_server.ts", import.meta.url));
 
 /** A spawned server with a connected client. */
 export interface Spawned {
@@ -65,4 +67,22 @@ export function spawnOrchestrator(options: OrchestratorOptions): Promise<Spawned
 /** Start the bare-SDK baseline server (`baseline_server.ts`). */
 export function spawnBaseline(): Promise<Spawned> {
   return spawn(["run", "--no-prompt", BASELINE]);
+}
+
+/**
+ * Start the durability floor (`floor_server.ts`) on `dbPath`, answering with the JSON in
+ * `answerPath` (same folder); it may read and write only that folder.
+ */
+export function spawnFloor(dbPath: string, answerPath: string): Promise<Spawned> {
+  const folder = dirname(dbPath);
+  Deno.mkdirSync(folder, { recursive: true });
+  return spawn([
+    "run",
+    "--no-prompt",
+    `--allow-read=${folder}`,
+    `--allow-write=${folder}`,
+    FLOOR,
+    dbPath,
+    answerPath,
+  ]);
 }

@@ -14,6 +14,7 @@ import type { Client } from "@modelcontextprotocol/client";
 import { call } from "../tests/helpers/server.ts";
 import { NOOP_TOOL } from "./baseline_server.ts";
 import { LOOP_STEPS, LOOP_WORKFLOW } from "./fixtures.ts";
+import { COMMIT_TOOL, type RecordedAnswer } from "./floor_server.ts";
 
 /** Makes one call; resolves when its answer arrived. */
 export type Lane = () => Promise<unknown>;
@@ -23,6 +24,26 @@ function advanceArgs(instanceId: string, step: string, n: number): Record<string
     instance_id: instanceId,
     report: { step_id: step, status: "success", message: `Done with item ${n}.` },
     context_updates: { item: n },
+  };
+}
+
+/**
+ * Start a `BENCH_LOOP` run and advance it once; the answer, for the durability floor to repeat
+ * (`floor_server.ts`).
+ */
+export async function recordAnswer(client: Client): Promise<RecordedAnswer> {
+  const started = await call<{ instance_id: string }>(client, "start_workflow", {
+    workflow_name: LOOP_WORKFLOW,
+    context: { item: 0 },
+  });
+  const result = await client.callTool({
+    name: "advance_workflow",
+    arguments: advanceArgs(started.instance_id, LOOP_STEPS[0], 1),
+  });
+  const [first] = result.content as { text: string }[];
+  return {
+    text: first!.text,
+    structuredContent: result.structuredContent as Record<string, unknown>,
   };
 }
 
@@ -56,6 +77,22 @@ export function noopLane(client: Client): Lane {
     return client.callTool({
       name: NOOP_TOOL,
       arguments: advanceArgs("00000000-0000-4000-8000-000000000000", LOOP_STEPS[n % 2]!, n),
+    });
+  };
+}
+
+/**
+ * A lane of the durability floor's tool (`floor_server.ts`): the same arguments as an advance, on
+ * its own run (`laneId`), as each advance lane has its own instance.
+ */
+export function floorLane(client: Client, laneId: number): Lane {
+  const id = `00000000-0000-4000-8000-${String(laneId).padStart(12, "0")}`;
+  let n = 0;
+  return () => {
+    n++;
+    return client.callTool({
+      name: COMMIT_TOOL,
+      arguments: advanceArgs(id, LOOP_STEPS[n % 2]!, n),
     });
   };
 }
