@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/client";
 import { call, connect, serverArgs } from "../helpers/server.ts";
+import { eventually } from "../helpers/wait.ts";
 import {
   decisionText,
   type FakeAi,
@@ -180,6 +181,50 @@ Deno.test("openai e2e: a hang past AI_REQUEST_TIMEOUT_MS is a clear error, nothi
     });
     assert.equal(status.history_length, 1);
   });
+});
+
+Deno.test("openai e2e: a client that cancels its call stops the AI request; nothing written, a retry works", async () => {
+  const fake = serveFakeAi([{ stall: true }, { body: openAiBody(decisionText("fix")) }]);
+  // A timeout far beyond the test: only the client's cancellation can end the first AI request.
+  const env = { ...openAiEnv(fake), AI_REQUEST_TIMEOUT_MS: "60000" };
+  const server = await connect({
+    workflowsDir: triageWorkflows(),
+    ai: { provider: "openai", env },
+  });
+  try {
+    const { client } = server;
+    const start = await call<StepResponse>(client, "start_workflow", { workflow_name: "TRIAGE" });
+    const args = {
+      instance_id: start.instance_id,
+      report: { step_id: "inspect", status: "success" },
+    };
+    const cancel = new AbortController();
+    const cancelled = client.callTool({ name: "advance_workflow", arguments: args }, {
+      signal: cancel.signal,
+    });
+    await eventually(() => fake.received.length === 1 || undefined, "the AI request", {
+      timeoutMs: 5_000,
+    });
+    cancel.abort("the user pressed stop");
+    await assert.rejects(cancelled);
+    // The server passed the cancellation on: the model API saw its request abandoned.
+    await eventually(
+      () => fake.received[0]?.abandoned || undefined,
+      "the abandoned request",
+      { timeoutMs: 5_000 },
+    );
+    const status = await call<{ history_length: number; current_step_name: string }>(
+      client,
+      "get_workflow_status",
+      { instance_id: start.instance_id },
+    );
+    assert.deepEqual([status.history_length, status.current_step_name], [1, "inspect"]);
+    const retried = await call<StepResponse>(client, "advance_workflow", args);
+    assert.equal(retried.next_step.step_name, "fix");
+  } finally {
+    await server.close();
+    await fake.close();
+  }
 });
 
 Deno.test("gemini e2e: 429 with Retry-After, then the decision; tokens from usageMetadata", async () => {

@@ -7,13 +7,17 @@
 import { join } from "node:path";
 import { writeWorkflow } from "../helpers/workflows.ts";
 
-/** One scripted response. `hang` never answers (until the fake server closes). */
+/**
+ * One scripted response. `hang` never answers (until the fake server closes); `stall` sends the
+ * status and headers at once and then never the body.
+ */
 export interface Scripted {
   status?: number;
   /** JSON-serialized unless a string. */
   body?: unknown;
   headers?: Record<string, string>;
   hang?: boolean;
+  stall?: boolean;
 }
 
 /** A request the fake server received. */
@@ -22,6 +26,12 @@ export interface Received {
   path: string;
   headers: Headers;
   body: Record<string, unknown>;
+  /**
+   * For a `stall`: set once the caller gave up on the response (closed the connection). (A `hang`
+   * cannot tell: Deno.serve does not notice a client leaving before the response has started,
+   * once the request body exceeds a few KB.)
+   */
+  abandoned?: boolean;
 }
 
 /** A running fake model API. */
@@ -42,12 +52,13 @@ export function serveFakeAi(script: Scripted[]): FakeAi {
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     async (request) => {
       const text = await request.text();
-      received.push({
+      const entry: Received = {
         method: request.method,
         path: new URL(request.url).pathname,
         headers: request.headers,
         body: text ? JSON.parse(text) : {},
-      });
+      };
+      received.push(entry);
       const next = pending.shift() ?? { status: 500, body: "fake AI: no scripted response left" };
       if (next.hang) {
         // Until the caller gives up (timeout, cancellation) or the fake server closes; a request
@@ -57,6 +68,12 @@ export function serveFakeAi(script: Scripted[]): FakeAi {
           await new Promise((resolve) => stop.addEventListener("abort", resolve, { once: true }));
         }
         return new Response(null, { status: 499 });
+      }
+      if (next.stall) {
+        const body = new ReadableStream<Uint8Array>({
+          cancel: () => void (entry.abandoned = true),
+        });
+        return new Response(body, { headers: { "content-type": "application/json" } });
       }
       const body = typeof next.body === "string" ? next.body : JSON.stringify(next.body ?? {});
       return new Response(body, {
