@@ -68,6 +68,13 @@ interface AdvanceRequest {
   hash: string;
 }
 
+/** The definition and step a report is about, and the context with its updates merged. */
+interface ReportTarget {
+  definition: WorkflowDefinition;
+  step: StepDefinition;
+  context: JsonObject;
+}
+
 /** Where a run goes next, and why. */
 interface Decided {
   nextStep: string;
@@ -196,18 +203,20 @@ export class WorkflowEngine {
       instanceId,
       (instance) => this.#planAdvance(instance, request),
     );
-    if (planned.answer) {
+    if ("answer" in planned) {
       this.#addDefinitionNotice(planned.answer, planned.instance);
       return planned.answer;
     }
-    return await this.#advanceByDecision(planned.instance, request, call);
+    return await this.#advanceByDecision(planned.instance, planned.target, request, call);
   }
 
   /** The advance as far as it can go without an AI decision, for `Store.transition`. */
   #planAdvance(
     instance: Instance,
     request: AdvanceRequest,
-  ): PlannedTransition<{ instance: Instance; answer?: StepResponse }> {
+  ): PlannedTransition<
+    { instance: Instance; answer: StepResponse } | { instance: Instance; target: ReportTarget }
+  > {
     const { report } = request;
     if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
       const replay = this.#replay(instance, request.hash);
@@ -217,9 +226,10 @@ export class WorkflowEngine {
       }
       throw new StaleReportError(instance.id, report.step_id, instance.currentStep);
     }
-    const { definition, step, context } = this.#reportTarget(instance, request);
+    const target = this.#reportTarget(instance, request);
+    const { definition, step, context } = target;
     const routed = declaredRoute(step, report.status);
-    if (routed === undefined) return { value: { instance } };
+    if (routed === undefined) return { value: { instance, target } };
     const { answer, change, entry } = this.#transition(instance, definition, step, request, {
       nextStep: routed,
       status: routed === FINISH ? "COMPLETED" : "RUNNING",
@@ -236,10 +246,10 @@ export class WorkflowEngine {
   /** Ask the decision maker, then write its decision if the instance is still where it was. */
   async #advanceByDecision(
     instance: Instance,
+    { definition, step, context }: ReportTarget,
     request: AdvanceRequest,
     call?: DecisionCall,
   ): Promise<StepResponse> {
-    const { definition, step, context } = this.#reportTarget(instance, request);
     const decided = await this.#decide(instance, definition, step, request.report, context, call);
     const { answer, change, entry } = this.#transition(
       instance,
@@ -264,7 +274,7 @@ export class WorkflowEngine {
   }
 
   /** The definition and step a report is about, and the context with its updates merged. */
-  #reportTarget(instance: Instance, request: AdvanceRequest) {
+  #reportTarget(instance: Instance, request: AdvanceRequest): ReportTarget {
     const definition = this.definitionFor(instance);
     const step = this.#step(definition, instance.currentStep);
     const context = request.contextUpdates
