@@ -134,6 +134,16 @@ Deno.test("transitions queued together each see the state the previous one left"
   assert.deepEqual(await Promise.all([step(1), step(2), step(3)]), [1, 2, 3]);
   assert.equal(store.getInstance(init.id)?.currentStep, "s3");
   assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 4);
+
+  // A plan that fails in the middle of a batch is rolled back alone.
+  const refused = store.transition(init.id, () => {
+    throw new InvalidInputError("refused by the plan");
+  });
+  const results = await Promise.allSettled([step(4), refused, step(5)]);
+  assert.deepEqual(results.map((r) => r.status), ["fulfilled", "rejected", "fulfilled"]);
+  assert.deepEqual(results.map((r) => r.status === "fulfilled" ? r.value : null), [4, null, 5]);
+  assert.equal(store.getInstance(init.id)?.currentStep, "s5");
+  assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 6);
 });
 
 Deno.test("applyTransition to a finished status sets completedAt; RUNNING clears it", async () => {
