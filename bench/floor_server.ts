@@ -1,10 +1,12 @@
 /**
  * The durability floor: a bare MCP server from the same SDK, on the same stdio transport, whose one
- * tool does the least any server must do to acknowledge a step durably — one SQLite WAL commit
- * (`synchronous=NORMAL`, our default) that updates the run's row and appends the report — and then
- * answers with a recorded `advance_workflow` answer (same size and shape). No definitions, no
- * routing, no validation, no idempotency: what is left between it and `advance_workflow` is what
- * the orchestrator's own code costs.
+ * tool does the least any server must do to acknowledge a step durably — write it in a SQLite WAL
+ * transaction (`synchronous=NORMAL`, our default) that updates the run's row and appends the
+ * report — and then answers with a recorded `advance_workflow` answer (same size and shape). Calls
+ * that arrive together share one commit (group commit, as ours do), so the floor is as fast as a
+ * durable server can be at any number of calls in flight. No definitions, no routing, no
+ * validation, no idempotency: what is left between it and `advance_workflow` is what the
+ * orchestrator's own code costs.
  *
  * @example
  * ```sh
@@ -50,17 +52,30 @@ function openFloorDb(path: string) {
      RETURNING version`,
   );
   const appendStep = db.prepare("INSERT INTO steps (run_id, seq, report) VALUES (?, ?, ?)");
-  /** Record one step of run `id` in one transaction. */
-  return (id: string, step: string, context: string, report: string) => {
-    begin.run();
+  let queue: { row: [string, string, string, string]; done: PromiseWithResolvers<void> }[] = [];
+  const flush = () => {
+    const batch = queue;
+    queue = [];
     try {
-      const { version } = upsertRun.get(id, step, context) as { version: number };
-      appendStep.run(id, version, report);
+      begin.run();
+      for (const { row: [id, step, context, report] } of batch) {
+        const { version } = upsertRun.get(id, step, context) as { version: number };
+        appendStep.run(id, version, report);
+      }
       commit.run();
     } catch (error) {
       if (db.isTransaction) db.exec("ROLLBACK");
-      throw error;
+      for (const { done } of batch) done.reject(error);
+      return;
     }
+    for (const { done } of batch) done.resolve();
+  };
+  /** Record one step of run `id`; resolves once committed (with the calls queued beside it). */
+  return (id: string, step: string, context: string, report: string): Promise<void> => {
+    const done = Promise.withResolvers<void>();
+    queue.push({ row: [id, step, context, report], done });
+    if (queue.length === 1) queueMicrotask(flush);
+    return done.promise;
   };
 }
 
@@ -77,8 +92,8 @@ if (import.meta.main) {
       // As loose as a tool can be while still receiving its arguments.
       inputSchema: z.looseObject({ instance_id: z.string(), report: z.looseObject({}) }),
     },
-    (args) => {
-      record(
+    async (args) => {
+      await record(
         args.instance_id,
         String(args.report.step_id),
         JSON.stringify(args.context_updates ?? {}),
