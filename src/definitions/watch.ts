@@ -58,13 +58,11 @@ export function watchDefinitions(
   options: WatchOptions = {},
 ): DefinitionsWatcher {
   const roots = spellings(rootDir);
-  const ignored = (options.ignore ?? []).flatMap(spellings);
-  const isIgnored = (changed: string) =>
-    ignored.some((file) =>
-      changed === file || (changed.startsWith(`${file}-`) && /^-(wal|shm|journal)$/.test(
-        changed.slice(file.length),
-      ))
-    );
+  const ignored = new Set(
+    (options.ignore ?? []).flatMap(spellings).flatMap((file) =>
+      ["", "-wal", "-shm", "-journal"].map((suffix) => file + suffix)
+    ),
+  );
   let watcher: Deno.FsWatcher;
   try {
     watcher = Deno.watchFs(rootDir, { recursive: true });
@@ -99,7 +97,7 @@ export function watchDefinitions(
 
   (async () => {
     for await (const event of watcher) {
-      const paths = event.paths.filter((changed) => !isIgnored(changed));
+      const paths = event.paths.filter((changed) => !ignored.has(changed));
       if (paths.length === 0 && event.paths.length > 0) continue;
       for (const changed of paths) {
         const name = workflowOf(changed);

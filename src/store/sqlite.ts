@@ -317,9 +317,8 @@ export class SqliteStore implements Store {
    */
   transition<T>(id: string, plan: (instance: Instance) => PlannedTransition<T>): Promise<T> {
     return this.#write(`advancing instance '${id}'`, () => {
-      const row = this.#selectInstance.get(id);
-      if (row === undefined) throw new UnknownInstanceError(id);
-      const instance = instanceFromRow(row);
+      const instance = this.getInstance(id);
+      if (instance === undefined) throw new UnknownInstanceError(id);
       const planned = plan(instance);
       if (planned.change) {
         this.#transitionNow(id, instance.version, planned.change, planned.entry);
