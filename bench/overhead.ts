@@ -16,14 +16,9 @@ import { join } from "node:path";
 import type { Row } from "./report.ts";
 import { spawnBaseline, type Spawned, spawnFloor, spawnOrchestrator } from "./servers.ts";
 import { percentile, sample } from "./stats.ts";
-import {
-  advanceLane,
-  floorLane,
-  type Lane,
-  noopLane,
-  recordAnswer,
-  throughput,
-} from "./workload.ts";
+import { NOOP_TOOL } from "./baseline_server.ts";
+import { COMMIT_TOOL } from "./floor_server.ts";
+import { advanceLane, baselineLane, type Lane, recordAnswer, throughput } from "./workload.ts";
 
 const WARMUP_CALLS = 300;
 /** Latency samples are taken in alternating blocks so all servers see the same machine load. */
@@ -44,10 +39,10 @@ const advanceLanes: LaneMaker = async ({ client }, count) => {
   for (let i = 0; i < count; i++) all.push(await advanceLane(client));
   return all;
 };
-const noopLanes: LaneMaker = ({ client }, count) =>
-  Promise.resolve(Array.from({ length: count }, () => noopLane(client)));
-const floorLanes: LaneMaker = ({ client }, count) =>
-  Promise.resolve(Array.from({ length: count }, (_, i) => floorLane(client, i)));
+const toolLanes = (tool: string): LaneMaker => ({ client }, count) =>
+  Promise.resolve(Array.from({ length: count }, (_, i) => baselineLane(client, tool, i)));
+const noopLanes = toolLanes(NOOP_TOOL);
+const floorLanes = toolLanes(COMMIT_TOOL);
 
 /** Calls per second of each group of lanes, measured one after the other after a warm-up each. */
 async function rates(groups: Lane[][]): Promise<number[]> {
@@ -74,8 +69,8 @@ export async function measureOverhead(workflowsDir: string, tempDir: string): Pr
   try {
     const lanes = {
       ours: (await advanceLanes(ours, 1))[0]!,
-      noop: noopLane(baseline.client),
-      floor: floorLane(floor.client, 0),
+      noop: baselineLane(baseline.client, NOOP_TOOL),
+      floor: baselineLane(floor.client, COMMIT_TOOL),
     };
     for (const lane of Object.values(lanes)) await sample(WARMUP_CALLS, lane);
     const times = { ours: [] as number[], noop: [] as number[], floor: [] as number[] };

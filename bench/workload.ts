@@ -12,9 +12,8 @@
  */
 import type { Client } from "@modelcontextprotocol/client";
 import { call } from "../tests/helpers/server.ts";
-import { NOOP_TOOL } from "./baseline_server.ts";
 import { LOOP_STEPS, LOOP_WORKFLOW } from "./fixtures.ts";
-import { COMMIT_TOOL, type RecordedAnswer } from "./floor_server.ts";
+import type { RecordedAnswer } from "./floor_server.ts";
 
 /** Makes one call; resolves when its answer arrived. */
 export type Lane = () => Promise<unknown>;
@@ -27,18 +26,23 @@ function advanceArgs(instanceId: string, step: string, n: number): Record<string
   };
 }
 
+/** Start a `BENCH_LOOP` run on `client`; its instance id. */
+async function startLoopRun(client: Client): Promise<string> {
+  const started = await call<{ instance_id: string }>(client, "start_workflow", {
+    workflow_name: LOOP_WORKFLOW,
+    context: { item: 0 },
+  });
+  return started.instance_id;
+}
+
 /**
  * Start a `BENCH_LOOP` run and advance it once; the answer, for the durability floor to repeat
  * (`floor_server.ts`).
  */
 export async function recordAnswer(client: Client): Promise<RecordedAnswer> {
-  const started = await call<{ instance_id: string }>(client, "start_workflow", {
-    workflow_name: LOOP_WORKFLOW,
-    context: { item: 0 },
-  });
   const result = await client.callTool({
     name: "advance_workflow",
-    arguments: advanceArgs(started.instance_id, LOOP_STEPS[0], 1),
+    arguments: advanceArgs(await startLoopRun(client), LOOP_STEPS[0], 1),
   });
   const [first] = result.content as { text: string }[];
   return {
@@ -49,11 +53,7 @@ export async function recordAnswer(client: Client): Promise<RecordedAnswer> {
 
 /** Start a `BENCH_LOOP` run on `client`; each call of the lane advances it by one step. */
 export async function advanceLane(client: Client): Promise<Lane> {
-  const started = await call<{ instance_id: string }>(client, "start_workflow", {
-    workflow_name: LOOP_WORKFLOW,
-    context: { item: 0 },
-  });
-  const id = started.instance_id;
+  const id = await startLoopRun(client);
   let n = 0;
   return async () => {
     const step = LOOP_STEPS[n % 2]!;
@@ -69,31 +69,17 @@ export async function advanceLane(client: Client): Promise<Lane> {
   };
 }
 
-/** A lane of no-op tool calls carrying the same arguments as an advance. */
-export function noopLane(client: Client): Lane {
-  let n = 0;
-  return () => {
-    n++;
-    return client.callTool({
-      name: NOOP_TOOL,
-      arguments: advanceArgs("00000000-0000-4000-8000-000000000000", LOOP_STEPS[n % 2]!, n),
-    });
-  };
-}
-
 /**
- * A lane of the durability floor's tool (`floor_server.ts`): the same arguments as an advance, on
- * its own run (`laneId`), as each advance lane has its own instance.
+ * A lane of a baseline's tool (`NOOP_TOOL` of `baseline_server.ts`, `COMMIT_TOOL` of
+ * `floor_server.ts`) carrying the same arguments as an advance, on a run of its own (`laneId`), as
+ * each advance lane has its own instance.
  */
-export function floorLane(client: Client, laneId: number): Lane {
+export function baselineLane(client: Client, tool: string, laneId = 0): Lane {
   const id = `00000000-0000-4000-8000-${String(laneId).padStart(12, "0")}`;
   let n = 0;
   return () => {
     n++;
-    return client.callTool({
-      name: COMMIT_TOOL,
-      arguments: advanceArgs(id, LOOP_STEPS[n % 2]!, n),
-    });
+    return client.callTool({ name: tool, arguments: advanceArgs(id, LOOP_STEPS[n % 2]!, n) });
   };
 }
 
