@@ -10,7 +10,7 @@
  * ```
  * @module
  */
-import { join } from "node:path";
+import { writeWorkflow } from "../tests/helpers/workflows.ts";
 
 /** Name of the looping workflow written by `writeLoopWorkflow`. */
 export const LOOP_WORKFLOW = "BENCH_LOOP";
@@ -42,13 +42,10 @@ something blocked you, report \`failure\` and say what in \`error\`.
 `;
 }
 
-function writeWorkflow(dir: string, name: string, steps: string[], routes: string[]): void {
-  const folder = join(dir, name);
-  Deno.mkdirSync(join(folder, "steps"), { recursive: true });
+function writeBenchWorkflow(dir: string, name: string, steps: string[], routes: string[]): void {
   const list = steps.map((step) => `- [${step}](steps/${step}.md)`).join("\n");
-  Deno.writeTextFileSync(
-    join(folder, "index.md"),
-    `---
+  writeWorkflow(dir, name, {
+    "index.md": `---
 description: Generated workflow ${name} for benchmarks.
 max_steps: 100000000
 ---
@@ -61,15 +58,13 @@ A generated workflow: each step asks the client to do one focused piece of work 
 
 ${list}
 `,
-  );
-  steps.forEach((step, i) => {
-    Deno.writeTextFileSync(join(folder, "steps", `${step}.md`), stepFile(step, routes[i]!));
+    ...Object.fromEntries(steps.map((step, i) => [`steps/${step}.md`, stepFile(step, routes[i]!)])),
   });
 }
 
 /** Write `BENCH_LOOP` into `dir`: `work` → `check` → `work` … on `success`, FINISH on `failure`. */
 export function writeLoopWorkflow(dir: string): void {
-  writeWorkflow(dir, LOOP_WORKFLOW, [...LOOP_STEPS], [
+  writeBenchWorkflow(dir, LOOP_WORKFLOW, [...LOOP_STEPS], [
     "on: { success: check, failure: FINISH }",
     "on: { success: work, failure: FINISH }",
   ]);
@@ -84,7 +79,7 @@ export function writeGeneratedWorkflows(dir: string, count: number, steps: numbe
     const routes = stepNames.map((_, i) =>
       i + 1 < steps ? `next: step_${i + 2}` : "terminal: true"
     );
-    writeWorkflow(dir, name, stepNames, routes);
+    writeBenchWorkflow(dir, name, stepNames, routes);
     names.push(name);
   }
   return names;

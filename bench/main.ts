@@ -15,29 +15,20 @@ import { measureColdStart } from "./cold_start.ts";
 import { measureDefinitions } from "./definitions.ts";
 import { writeLoopWorkflow } from "./fixtures.ts";
 import { measureOverhead } from "./overhead.ts";
+import { measurePromptSize } from "./prompt_size.ts";
 import { formatTable, passed, type Row } from "./report.ts";
 import { measureScale } from "./scale.ts";
 
-/** The prompt-size figure from `bench/prompt_size.ts`, when that module exists. */
-async function promptSize(): Promise<Row[]> {
-  const url = new URL("./prompt_size.ts", import.meta.url);
-  try {
-    Deno.statSync(url);
-  } catch {
-    console.error("(bench/prompt_size.ts not found: prompt size row skipped)");
-    return [];
-  }
-  const module = await import(url.href) as {
-    measurePromptSize(): { ours: number; naive: number } | Promise<{ ours: number; naive: number }>;
-  };
-  const { ours, naive } = await module.measurePromptSize();
-  return [{
+/** The decision prompt's size against sending the whole workflow (`prompt_size.ts`). */
+function promptSize(): Promise<Row[]> {
+  const { ours, naive } = measurePromptSize();
+  return Promise.resolve([{
     figure: "decision prompt size",
     value: ours,
     unit: "chars",
     baseline: { label: "whole workflow (seed)", value: naive },
     target: { max: 1 },
-  }];
+  }]);
 }
 
 async function section(title: string, measure: () => Promise<Row[]>): Promise<Row[]> {

@@ -60,10 +60,7 @@ async function lanesOn(servers: Spawned[], perServer: number, make: LaneMaker): 
 export async function measureOverhead(workflowsDir: string, tempDir: string): Promise<Row[]> {
   const dbPath = join(tempDir, "overhead", "workflows.sqlite");
   const ours = await spawnOrchestrator({ workflowsDir, dbPath });
-  const answerPath = join(tempDir, "floor", "answer.json");
-  Deno.mkdirSync(join(tempDir, "floor"), { recursive: true });
-  Deno.writeTextFileSync(answerPath, JSON.stringify(await recordAnswer(ours.client)));
-  const floor = await spawnFloor(join(tempDir, "floor", "floor.sqlite"), answerPath);
+  const floor = await spawnFloor(join(tempDir, "floor"), await recordAnswer(ours.client));
   const baseline = await spawnBaseline();
   const rows: Row[] = [];
   try {

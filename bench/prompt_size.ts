@@ -29,7 +29,6 @@ function history(steps: string[]): HistoryEntry[] {
     decision: { source: "ai", nextStep: steps[i + 1] ?? step, reasoning: "Next in order." },
     statusAfter: "RUNNING",
     requestHash: null,
-    response: {},
     createdAt: "2026-01-01T00:00:00.000Z",
   }));
 }

@@ -13,9 +13,10 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { dirname } from "node:path";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serverArgs } from "../tests/helpers/server.ts";
+import type { RecordedAnswer } from "./floor_server.ts";
 
 const BASELINE = fileURLToPath(new URL("./baseline_server.ts", import.meta.url));
 const FLOOR = fileURLToPath(new URL("./floor_server.ts", import.meta.url));
@@ -70,19 +71,20 @@ export function spawnBaseline(): Promise<Spawned> {
 }
 
 /**
- * Start the durability floor (`floor_server.ts`) on `dbPath`, answering with the JSON in
- * `answerPath` (same folder); it may read and write only that folder.
+ * Start the durability floor (`floor_server.ts`) with its database and `answer` in `folder`; it may
+ * read and write only that folder.
  */
-export function spawnFloor(dbPath: string, answerPath: string): Promise<Spawned> {
-  const folder = dirname(dbPath);
+export function spawnFloor(folder: string, answer: RecordedAnswer): Promise<Spawned> {
   Deno.mkdirSync(folder, { recursive: true });
+  const answerPath = join(folder, "answer.json");
+  Deno.writeTextFileSync(answerPath, JSON.stringify(answer));
   return spawn([
     "run",
     "--no-prompt",
     `--allow-read=${folder}`,
     `--allow-write=${folder}`,
     FLOOR,
-    dbPath,
+    join(folder, "floor.sqlite"),
     answerPath,
   ]);
 }
