@@ -110,6 +110,18 @@ function checkSize(what: string, value: unknown, limit: number): string {
   return json;
 }
 
+/** Check a report and its context updates, and hash them to recognize a retry. */
+function advanceRequest(report: Report, contextUpdates: JsonObject | undefined): AdvanceRequest {
+  return {
+    report,
+    contextUpdates,
+    hash: requestHash(
+      checkSize("The report", report, MAX_REPORT_BYTES),
+      contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null",
+    ),
+  };
+}
+
 /**
  * The hash that recognizes a retry: the report and context updates as received (a byte-identical
  * retry parses to the same keys in the same order, so no canonical form is needed). JSON text has
@@ -188,14 +200,14 @@ export class WorkflowEngine {
     contextUpdates?: JsonObject,
     call?: DecisionCall,
   ): Promise<StepResponse> {
-    const request: AdvanceRequest = {
-      report,
-      contextUpdates,
-      hash: requestHash(
-        checkSize("The report", report, MAX_REPORT_BYTES),
-        contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null",
-      ),
-    };
+    return await this.#advance(instanceId, advanceRequest(report, contextUpdates), call);
+  }
+
+  async #advance(
+    instanceId: string,
+    request: AdvanceRequest,
+    call?: DecisionCall,
+  ): Promise<StepResponse> {
     // Declared routes, retries and refusals are decided on the instance as read inside the write
     // transaction (one transaction, nothing can come between); only an AI decision is made outside
     // it, and then written only if the instance did not move meanwhile.
@@ -258,19 +270,15 @@ export class WorkflowEngine {
       request,
       decided,
     );
-    try {
-      await this.#store.applyTransition(instance.id, instance.version, change, entry);
-    } catch (error) {
+    const written = await this.#store.transition(instance.id, (current) => {
+      if (current.version === instance.version) return { value: answer, change, entry };
       // An identical request that arrived together with this one won: answer as a retry would.
-      const replay = error instanceof ConflictError
-        ? this.#replay(this.#instance(instance.id), request.hash)
-        : undefined;
-      if (!replay) throw error;
-      this.#addDefinitionNotice(replay, instance);
-      return replay;
-    }
-    this.#addDefinitionNotice(answer, instance);
-    return answer;
+      const replay = this.#replay(current, request.hash);
+      if (replay) return { value: replay };
+      throw new ConflictError(instance.id);
+    });
+    this.#addDefinitionNotice(written, instance);
+    return written;
   }
 
   /** The definition and step a report is about, and the context with its updates merged. */
@@ -328,8 +336,8 @@ export class WorkflowEngine {
     contextUpdates?: JsonObject,
     call?: DecisionCall,
   ): Promise<ResumeResponse> {
-    if (report) checkSize("The report", report, MAX_REPORT_BYTES);
-    if (contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
+    const request = report ? advanceRequest(report, contextUpdates) : undefined;
+    if (!request && contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
     const instance = this.#instance(instanceId);
     const definition = this.definitionFor(instance);
     const actual = instance.currentStep;
@@ -362,14 +370,14 @@ export class WorkflowEngine {
         ),
       };
     }
-    if (assumedStep === actual && report) {
-      if (report.step_id !== actual) {
+    if (assumedStep === actual && request) {
+      if (request.report.step_id !== actual) {
         throw new InvalidInputError(
-          `report.step_id '${report.step_id}' differs from assumed_current_step_name '${assumedStep}'. ` +
-            `A report must be about the step you assume is current.`,
+          `report.step_id '${request.report.step_id}' differs from assumed_current_step_name ` +
+            `'${assumedStep}'. A report must be about the step you assume is current.`,
         );
       }
-      const advanced = await this.advance(instanceId, report, contextUpdates, call);
+      const advanced = await this.#advance(instanceId, request, call);
       return {
         ...advanced,
         reconciliation: reconciliation(

@@ -19,7 +19,12 @@
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import {
+  DatabaseSync,
+  type SQLInputValue,
+  type SQLOutputValue,
+  type StatementSync,
+} from "node:sqlite";
 import {
   ConflictError,
   InvalidInputError,
@@ -304,10 +309,17 @@ export class SqliteStore implements Store {
     change: InstanceChange,
     entry: NewHistoryEntry,
   ): Promise<Instance> {
-    return this.#write(
-      `advancing instance '${id}'`,
-      () => this.#transitionNow(id, expectedVersion, change, entry),
-    );
+    return this.#write(`advancing instance '${id}'`, () => {
+      const { row, contextJson, now } = this.#transitionNow(id, expectedVersion, change, entry);
+      return instanceFromRow({
+        ...row,
+        id,
+        status: change.status,
+        current_step: change.currentStep,
+        context: contextJson,
+        updated_at: now,
+      });
+    });
   }
 
   /**
@@ -327,12 +339,13 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Write a transition in the current transaction; the `RETURNING` row and what was written. */
   #transitionNow(
     id: string,
     expectedVersion: number,
     change: InstanceChange,
     entry: NewHistoryEntry,
-  ): Instance {
+  ): { row: Record<string, SQLOutputValue>; contextJson: string; now: string } {
     const now = nowIso();
     const contextJson = JSON.stringify(change.context);
     const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
@@ -358,16 +371,8 @@ export class SqliteStore implements Store {
         ? new UnknownInstanceError(id)
         : new ConflictError(id);
     }
-    const updated = instanceFromRow({
-      ...row,
-      id,
-      status: change.status,
-      current_step: change.currentStep,
-      context: contextJson,
-      updated_at: now,
-    });
-    this.#appendHistory(id, updated.historyLength, entry, now);
-    return updated;
+    this.#appendHistory(id, Number(row.history_length), entry, now);
+    return { row, contextJson, now };
   }
 
   /** The entry with the highest `seq`, or `undefined` when there is none. */
