@@ -506,8 +506,11 @@ export class WorkflowEngine {
     const status: InstanceStatus = finished
       ? (output.status === "FAILED" ? "FAILED" : "COMPLETED")
       : "RUNNING";
-    const updated = mergePatch(context, output.updatedContext);
+    let updated: JsonObject;
     try {
+      // Shape first: merging a pathologically deep answer would overflow the stack.
+      checkJsonShape("updated_context", output.updatedContext);
+      updated = mergePatch(context, output.updatedContext);
       checkSize("The context", updated, MAX_CONTEXT_BYTES);
     } catch (error) {
       throw new DecisionError(

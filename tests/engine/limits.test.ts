@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { checkJsonShape, MAX_JSON_DEPTH } from "../../src/engine/limits.ts";
-import { InvalidInputError } from "../../src/errors.ts";
+import type { DecisionMaker } from "../../src/decide/types.ts";
+import { DefinitionRegistry } from "../../src/definitions/registry.ts";
+import { WorkflowEngine } from "../../src/engine/engine.ts";
+import { DecisionError, InvalidInputError } from "../../src/errors.ts";
+import type { JsonObject } from "../../src/json.ts";
+import { openStore } from "../../src/store/sqlite.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
 
 function nested(depth: number): unknown {
   let value: unknown = 1;
@@ -44,4 +50,45 @@ Deno.test("a __proto__ key anywhere is refused with its path; other odd keys pas
     () => checkJsonShape("x", JSON.parse('{"a b": [{"__proto__": 1}]}')),
     /\(at \["a b"\]\[0\]\.__proto__\)/,
   );
+});
+
+Deno.test("a decision maker's deeply nested updated_context is refused before it is merged", async () => {
+  const root = Deno.makeTempDirSync({ prefix: "orch-limits-" });
+  writeWorkflow(root, "ASK", {
+    "index.md": "---\ndescription: Ask\n---\n# Ask\n\n# Steps\n\n- [ask](steps/ask.md)\n",
+    "steps/ask.md": "# Orchestrator Guidance\nGo on.\n\n# Client Instructions\nAsk.\n",
+  });
+  let deep: JsonObject = { bottom: true };
+  for (let i = 0; i < 100_000; i++) deep = { a: deep };
+  const decider: DecisionMaker = {
+    name: "deep",
+    decide: () =>
+      Promise.resolve({
+        nextStepName: "ask",
+        status: "RUNNING",
+        updatedContext: { a: deep },
+        reasoning: "Again.",
+      }),
+  };
+  const store = openStore(":memory:");
+  try {
+    const engine = new WorkflowEngine({
+      definitions: new DefinitionRegistry(root),
+      store,
+      decider,
+    });
+    const { instance_id: id } = await engine.start("ASK");
+    await assert.rejects(
+      () => engine.advance(id, { step_id: "ask", status: "success" }),
+      (error: unknown) => {
+        assert.ok(error instanceof DecisionError, String(error));
+        assert.match(error.message, /updated_context is nested more than 64 levels deep/);
+        return true;
+      },
+    );
+    assert.equal(engine.status(id).history_length, 1);
+  } finally {
+    store.close();
+    Deno.removeSync(root, { recursive: true });
+  }
 });
