@@ -73,13 +73,13 @@ export class DefinitionRegistry implements Definitions {
   }
 
   /**
-   * Forget what is cached about one workflow (and the folder listing), or about everything when
-   * no name is given, so the next read goes to disk.
+   * Forget what is cached about the named workflows (and the folder listing), or about everything
+   * when no name is given, so the next read goes to disk; then tell the listeners once.
    */
-  invalidate(name?: string): void {
+  invalidate(...names: string[]): void {
     this.#listedAt = -Infinity;
-    if (name === undefined) this.#cache.clear();
-    else this.#cache.delete(name);
+    if (names.length === 0) this.#cache.clear();
+    else for (const name of names) this.#cache.delete(name);
     for (const listener of this.#listeners) listener();
   }
 

@@ -14,13 +14,15 @@
  * @module
  */
 import * as path from "node:path";
+import { withRealPath } from "../permissions.ts";
+import { isInside } from "./files.ts";
 
 /** Debounce delay between the last file system event and the invalidation (ms). */
 export const WATCH_DEBOUNCE_MS = 50;
 
-/** Anything that can forget cached definitions (a `DefinitionRegistry`). */
+/** Anything that can forget cached definitions (a `DefinitionRegistry`): all without names. */
 export interface Invalidatable {
-  invalidate(name?: string): void;
+  invalidate(...names: string[]): void;
 }
 
 /** A running watcher. */
@@ -39,24 +41,14 @@ export interface WatchOptions {
   ignore?: readonly string[];
 }
 
-/** `target` as given (resolved) and as its real path, when that differs and can be known. */
-function spellings(target: string): string[] {
-  const resolved = path.resolve(target);
-  try {
-    const real = Deno.realPathSync(resolved);
-    return real === resolved ? [resolved] : [resolved, real];
-  } catch {
-    // It may not exist yet; events for it then arrive under the resolved path.
-    return [resolved];
-  }
-}
-
 /** Watch `rootDir` recursively and invalidate the affected workflows of `registry` on every change. */
 export function watchDefinitions(
   registry: Invalidatable,
   rootDir: string,
   options: WatchOptions = {},
 ): DefinitionsWatcher {
+  // Events name a path as given or as its real path (when it exists).
+  const spellings = (target: string) => withRealPath(path.resolve(target));
   const roots = spellings(rootDir);
   const ignored = new Set(
     (options.ignore ?? []).flatMap(spellings).flatMap((file) =>
@@ -81,30 +73,26 @@ export function watchDefinitions(
   const flush = () => {
     timer = undefined;
     if (everything) registry.invalidate();
-    else for (const name of pending) registry.invalidate(name);
+    else registry.invalidate(...pending);
     everything = false;
     pending.clear();
   };
   const workflowOf = (changed: string): string | undefined => {
-    for (const root of roots) {
-      const rel = path.relative(root, changed);
-      if (rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel)) {
-        return rel.split(path.sep)[0];
-      }
-    }
-    return undefined;
+    const root = roots.find((root) => changed !== root && isInside(root, changed));
+    return root === undefined ? undefined : path.relative(root, changed).split(path.sep)[0];
   };
 
   (async () => {
     for await (const event of watcher) {
       const paths = event.paths.filter((changed) => !ignored.has(changed));
-      if (paths.length === 0 && event.paths.length > 0) continue;
+      // An event without paths may mean anything changed; one only about ignored files, nothing.
+      if (event.paths.length === 0) everything = true;
+      else if (paths.length === 0) continue;
       for (const changed of paths) {
         const name = workflowOf(changed);
         if (name === undefined) everything = true;
         else pending.add(name);
       }
-      if (paths.length === 0) everything = true;
       if (timer !== undefined) clearTimeout(timer);
       timer = setTimeout(flush, WATCH_DEBOUNCE_MS);
     }

@@ -58,7 +58,10 @@ Deno.test("cached entries are reused while the files are unchanged", () => {
   const registry = new DefinitionRegistry(root, { recheckMs: 0 });
   const first = registry.get("FLOW");
   assert.equal(registry.get("FLOW"), first, "same object: not re-parsed");
-  registry.invalidate("FLOW");
+  let told = 0;
+  registry.onChange(() => told++);
+  registry.invalidate("FLOW", "OTHER");
+  assert.equal(told, 1, "listeners are told once per invalidation, however many names");
   const reloaded = registry.get("FLOW");
   assert.notEqual(reloaded, first);
   assert.deepEqual(reloaded, first);
@@ -115,10 +118,10 @@ Deno.test("the watcher makes edits visible at once, even with slow polling", asy
 
 Deno.test("the watcher ignores the database's own files, and still sees definition edits", async () => {
   const root = tempDefinitions(simpleWorkflow("FLOW"));
-  const invalidated: (string | undefined)[] = [];
+  const calls: string[][] = [];
   const dbPath = `${root}/data/workflows.sqlite`;
   Deno.mkdirSync(`${root}/data`);
-  const watcher = watchDefinitions({ invalidate: (name) => invalidated.push(name) }, root, {
+  const watcher = watchDefinitions({ invalidate: (...names) => calls.push(names) }, root, {
     ignore: [dbPath],
   });
   try {
@@ -129,12 +132,12 @@ Deno.test("the watcher ignores the database's own files, and still sees definiti
       }
     }
     await sleep(300);
-    assert.equal(invalidated.length, 0, "database writes are not definition changes");
+    assert.equal(calls.length, 0, "database writes are not definition changes");
     // A file that merely starts with the database's name is not one of its own files.
     Deno.writeTextFileSync(`${dbPath}-notes.md`, "x");
     writeTree(root, { "FLOW/steps/a.md": stepFile("Edited.") });
     await eventually(
-      () => (invalidated.includes("FLOW") && invalidated.includes("data")) || undefined,
+      () => (calls.flat().includes("FLOW") && calls.flat().includes("data")) || undefined,
       "the invalidation of the edited workflow and of the other file's folder",
       FAST_POLL,
     );
