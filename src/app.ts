@@ -3,7 +3,6 @@
  * and engine.
  * @module
  */
-import * as path from "node:path";
 import type { Config } from "./config.ts";
 import { createDecisionMaker } from "./decide/select.ts";
 import { isInside } from "./definitions/files.ts";
@@ -29,10 +28,7 @@ export function openApp(config: Config, options: { watch?: boolean } = {}): App 
   const watcher = options.watch
     ? watchDefinitions(definitions, config.definitionsDir, { ignore: [config.dbPath] })
     : undefined;
-  if (
-    config.dbPath !== ":memory:" &&
-    isInside(path.resolve(config.definitionsDir), path.resolve(config.dbPath))
-  ) {
+  if (isInside(config.definitionsDir, config.dbPath)) {
     log.warn(
       `the database ${config.dbPath} is inside the workflows folder ${config.definitionsDir}; ` +
         `a folder holding it would be listed as an invalid workflow. Set WORKFLOW_DB_PATH (or ` +
