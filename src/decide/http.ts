@@ -9,7 +9,7 @@
  * ```
  * @module
  */
-import { TransientError, transientForStatus } from "./retry.ts";
+import { TransientError } from "./retry.ts";
 
 /** Most characters of an error response body quoted in a message. */
 const MAX_BODY_CHARS = 300;
@@ -19,6 +19,31 @@ export class HttpStatusError extends Error {
   constructor(readonly status: number, message: string) {
     super(message);
   }
+}
+
+/**
+ * Milliseconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), or
+ * `undefined` when absent or unreadable.
+ */
+export function parseRetryAfter(
+  value: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** `TransientError` for retryable HTTP statuses (408, 429, 5xx), `undefined` for the others. */
+function transientForStatus(
+  status: number,
+  message: string,
+  retryAfter: string | null,
+): TransientError | undefined {
+  const retryable = status === 408 || status === 429 || status >= 500;
+  return retryable ? new TransientError(message, parseRetryAfter(retryAfter)) : undefined;
 }
 
 function hint(status: number): string {

@@ -80,6 +80,10 @@ export class LlmDecisionMaker implements DecisionMaker {
     const prompt = buildPrompt(input);
     const schema = decisionJsonSchema(input.workflow);
     const messages: ChatMessage[] = [{ role: "user", text: prompt.user }];
+    const warn = (message: string): void => {
+      log.warn(message);
+      call.progress?.(message);
+    };
     call.progress?.(`Asking ${label} for the step after '${input.currentStep.name}'.`);
     let tokensIn: number | undefined;
     let tokensOut: number | undefined;
@@ -92,10 +96,7 @@ export class LlmDecisionMaker implements DecisionMaker {
           policy: this.#options.policy,
           signal: call.signal,
           onRetry: ({ attempt, maxAttempts, delayMs, reason }) => {
-            const message =
-              `${label}: ${reason}; attempt ${attempt}/${maxAttempts} in ${delayMs} ms.`;
-            log.warn(message);
-            call.progress?.(message);
+            warn(`${label}: ${reason}; attempt ${attempt}/${maxAttempts} in ${delayMs} ms.`);
           },
         },
       );
@@ -117,10 +118,7 @@ export class LlmDecisionMaker implements DecisionMaker {
               `Nothing was changed; retry the call.`,
           );
         }
-        const message =
-          `${label} answered with an invalid decision (${error.message}); asking once more.`;
-        log.warn(message);
-        call.progress?.(message);
+        warn(`${label} answered with an invalid decision (${error.message}); asking once more.`);
         messages.push(
           { role: "assistant", text: answer.text },
           {

@@ -35,7 +35,7 @@ const completionSchema = z.object({
 });
 
 /** The chat-completions URL for an endpoint given as a base URL or as the full URL. */
-export function chatCompletionsUrl(endpoint: string): string {
+function chatCompletionsUrl(endpoint: string): string {
   const trimmed = endpoint.replace(/\/+$/, "");
   return trimmed.endsWith("/chat/completions") ? trimmed : `${trimmed}/chat/completions`;
 }
@@ -56,21 +56,22 @@ export class OpenAiChatModel implements ChatModel {
   }
 
   async complete(request: ChatRequest, signal: AbortSignal): Promise<ChatAnswer> {
-    if (!this.#jsonSchema) return await this.#post(request, signal);
+    const jsonSchema = this.#jsonSchema;
     try {
-      return await this.#post(request, signal);
+      return await this.#post(request, signal, jsonSchema);
     } catch (error) {
-      if (!(error instanceof HttpStatusError && error.status === 400)) throw error;
+      if (!(jsonSchema && error instanceof HttpStatusError && error.status === 400)) throw error;
       this.#jsonSchema = false;
       log.warn(
         `${this.label} rejected response_format json_schema (${error.message}); using json_object.`,
       );
-      return await this.#post(request, signal);
+      return await this.#post(request, signal, false);
     }
   }
 
-  async #post(request: ChatRequest, signal: AbortSignal): Promise<ChatAnswer> {
-    const responseFormat = this.#jsonSchema
+  /** One request, asking for a `json_schema` response format when `jsonSchema`, else `json_object`. */
+  async #post(request: ChatRequest, signal: AbortSignal, jsonSchema: boolean): Promise<ChatAnswer> {
+    const responseFormat = jsonSchema
       ? {
         type: "json_schema",
         json_schema: { name: "workflow_decision", schema: request.schema, strict: false },

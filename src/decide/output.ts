@@ -9,14 +9,14 @@
  * @module
  */
 import { z } from "zod";
-import { FINISH, type WorkflowDefinition } from "../definitions/types.ts";
+import type { WorkflowDefinition } from "../definitions/types.ts";
 import type { JsonObject } from "../json.ts";
-import { resolveStepName } from "./step_name.ts";
-import type { DecisionOutput } from "./types.ts";
+import { resolveStepName, stepChoices } from "./step_name.ts";
+import { DECISION_STATUSES, type DecisionOutput } from "./types.ts";
 
 const answerSchema = z.object({
   next_step_name: z.string().min(1),
-  status: z.enum(["RUNNING", "COMPLETED", "FAILED"]),
+  status: z.enum(DECISION_STATUSES),
   updated_context: z.record(z.string(), z.unknown()).nullish(),
   reasoning: z.string().default(""),
 });
@@ -62,7 +62,7 @@ export function parseDecision(
   if (name === undefined) {
     throw new InvalidAnswerError(
       `next_step_name '${answer.next_step_name}' is not a step of workflow '${workflow.name}'. ` +
-        `Use exactly one of: ${[...workflow.steps.map((s) => s.name), FINISH].join(", ")}.`,
+        `Use exactly one of: ${stepChoices(workflow).join(", ")}.`,
     );
   }
   return {

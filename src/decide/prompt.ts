@@ -12,7 +12,8 @@
  */
 import { FINISH, type WorkflowDefinition } from "../definitions/types.ts";
 import type { HistoryEntry } from "../store/types.ts";
-import type { DecisionInput } from "./types.ts";
+import { stepChoices } from "./step_name.ts";
+import { DECISION_STATUSES, type DecisionInput } from "./types.ts";
 
 /** Longest goal text sent (characters); longer goals are cut with a marker. */
 const MAX_GOAL_CHARS = 3_000;
@@ -97,8 +98,8 @@ export function decisionJsonSchema(workflow: WorkflowDefinition): Record<string,
   return {
     type: "object",
     properties: {
-      next_step_name: { type: "string", enum: [...workflow.steps.map((s) => s.name), FINISH] },
-      status: { type: "string", enum: ["RUNNING", "COMPLETED", "FAILED"] },
+      next_step_name: { type: "string", enum: stepChoices(workflow) },
+      status: { type: "string", enum: [...DECISION_STATUSES] },
       updated_context: {
         type: "object",
         description: "JSON merge patch for the run's context; {} for no change.",

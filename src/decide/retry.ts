@@ -34,7 +34,7 @@ export interface RetryPolicy {
 }
 
 /** Three requests, 0.5 s then 1 s backoff (jittered), at most 20 s of waiting in all. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxAttempts: 3,
   baseDelayMs: 500,
   maxDelayMs: 8_000,
@@ -54,31 +54,6 @@ export interface RetryOptions {
   onRetry?: (
     info: { attempt: number; maxAttempts: number; delayMs: number; reason: string },
   ) => void;
-}
-
-/**
- * Milliseconds to wait from a `Retry-After` header (delta-seconds or an HTTP date), or
- * `undefined` when absent or unreadable.
- */
-export function parseRetryAfter(
-  value: string | null,
-  now: number = Date.now(),
-): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** `TransientError` for retryable HTTP statuses (408, 429, 5xx), `undefined` for the others. */
-export function transientForStatus(
-  status: number,
-  message: string,
-  retryAfter: string | null,
-): TransientError | undefined {
-  const retryable = status === 408 || status === 429 || status >= 500;
-  return retryable ? new TransientError(message, parseRetryAfter(retryAfter)) : undefined;
 }
 
 function backoff(policy: RetryPolicy, retry: number): number {

@@ -18,11 +18,14 @@ export interface DecisionInput {
   recentHistory: HistoryEntry[];
 }
 
+/** The run statuses a decision may set. */
+export const DECISION_STATUSES = ["RUNNING", "COMPLETED", "FAILED"] as const;
+
 /** A validated decision: where to go next and with what context changes. */
 export interface DecisionOutput {
   /** A step name of the workflow, or "FINISH". */
   nextStepName: string;
-  status: "RUNNING" | "COMPLETED" | "FAILED";
+  status: (typeof DECISION_STATUSES)[number];
   /** Merge patch applied to the context. */
   updatedContext: JsonObject;
   reasoning: string;

@@ -4,7 +4,6 @@
  * chat-completions wire formats (see `geminiBody`, `openAiBody`) and records every request.
  * @module
  */
-import { join } from "node:path";
 import { writeWorkflow } from "../helpers/workflows.ts";
 
 /**
@@ -142,7 +141,7 @@ export const GUIDANCE_MARK = "GUIDANCE-ONLY-FOR-THE-DECIDER";
  */
 export function triageWorkflows(): string {
   const root = Deno.makeTempDirSync({ prefix: "orch-ai-" });
-  writeWorkflow(join(root), "TRIAGE", {
+  writeWorkflow(root, "TRIAGE", {
     "index.md": "# Triage\n\nFind and fix the reported bug.\n\n# Steps\n\n" +
       "- [inspect](steps/inspect.md)\n- [fix](steps/fix.md)\n- [ask_user](steps/ask_user.md)\n",
     "steps/inspect.md": "---\ndescription: Read the bug report and reproduce it.\n---\n" +

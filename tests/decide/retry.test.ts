@@ -1,6 +1,6 @@
 /** `Retry-After` parsing: delta-seconds and HTTP dates. */
 import assert from "node:assert/strict";
-import { parseRetryAfter } from "../../src/decide/retry.ts";
+import { parseRetryAfter } from "../../src/decide/http.ts";
 
 Deno.test("Retry-After: seconds, an HTTP date, and unreadable values", () => {
   const now = Date.parse("Wed, 21 Oct 2026 07:28:00 GMT");
