@@ -20,10 +20,12 @@ import {
   type AuthInfo,
   createMcpHandler,
   hostHeaderValidationResponse,
+  isJsonContentType,
   isLegacyRequest,
   localhostAllowedOrigins,
   type McpServer,
   originValidationResponse,
+  readRequestBody,
 } from "@modelcontextprotocol/server";
 import { OrchestratorError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -93,6 +95,24 @@ class InFlight {
 /** What a server is built for: one stateless (2026-07-28) request, or one legacy session. */
 export type ServerUse = "request" | "session";
 
+/**
+ * A POST's JSON body, read and parsed once for both the protocol-era routing and the handler
+ * (the SDK's `parsedBody`). `undefined` for other requests, and for a body that is too large or
+ * not JSON: the handlers then read the untouched original and answer 413, 400 or 415 themselves.
+ */
+async function jsonBody(request: Request, maxBytes: number): Promise<unknown> {
+  if (request.method !== "POST" || !isJsonContentType(request.headers.get("content-type"))) {
+    return undefined;
+  }
+  const read = await readRequestBody(request.clone(), maxBytes);
+  if (read.tooLarge || read.text === "") return undefined;
+  try {
+    return JSON.parse(read.text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Serve MCP over Streamable HTTP; every session and request gets a server from `factory`. */
 export function serveHttp(
   factory: (use: ServerUse) => McpServer,
@@ -117,10 +137,11 @@ export function serveHttp(
   let draining = false;
 
   const route = async (request: Request, authInfo?: AuthInfo): Promise<Response> => {
-    if (await isLegacyRequest(request, undefined, { maxRequestBodySize })) {
-      return await sessions.handle(request, authInfo);
+    const parsedBody = await jsonBody(request, maxRequestBodySize);
+    if (await isLegacyRequest(request, parsedBody, { maxRequestBodySize })) {
+      return await sessions.handle(request, authInfo, parsedBody);
     }
-    return await modern.fetch(request, { authInfo });
+    return await modern.fetch(request, { authInfo, parsedBody });
   };
 
   const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {

@@ -54,7 +54,7 @@ export class LegacySessions {
   }
 
   /** Serve one legacy request: route it to its session, or start a session on `initialize`. */
-  async handle(request: Request, authInfo?: AuthInfo): Promise<Response> {
+  async handle(request: Request, authInfo?: AuthInfo, parsedBody?: unknown): Promise<Response> {
     const id = request.headers.get("mcp-session-id");
     if (id) {
       const session = this.#sessions.get(id);
@@ -66,7 +66,7 @@ export class LegacySessions {
         );
       }
       session.lastUsed = Date.now();
-      return await session.transport.handleRequest(request, { authInfo });
+      return await session.transport.handleRequest(request, { authInfo, parsedBody });
     }
     if (request.method !== "POST") {
       return jsonRpcErrorResponse(
@@ -81,10 +81,10 @@ export class LegacySessions {
         `Too many open sessions (${MAX_SESSIONS}); close unused clients or retry later.`,
       );
     }
-    return await this.#start(request, authInfo);
+    return await this.#start(request, authInfo, parsedBody);
   }
 
-  async #start(request: Request, authInfo?: AuthInfo): Promise<Response> {
+  async #start(request: Request, authInfo?: AuthInfo, parsedBody?: unknown): Promise<Response> {
     const server = this.factory();
     const transport: WebStandardStreamableHTTPServerTransport =
       new WebStandardStreamableHTTPServerTransport({
@@ -100,7 +100,7 @@ export class LegacySessions {
         maxRequestBodySize: this.maxRequestBodySize,
       });
     await server.connect(transport);
-    const response = await transport.handleRequest(request, { authInfo });
+    const response = await transport.handleRequest(request, { authInfo, parsedBody });
     // Anything but a successful initialize leaves no session behind.
     if (!transport.sessionId) await server.close();
     return response;
