@@ -15,6 +15,7 @@ import { watchDefinitions } from "../src/definitions/watch.ts";
 import { writeGeneratedWorkflows } from "./fixtures.ts";
 import type { Row } from "./report.ts";
 import { median } from "./stats.ts";
+import { sleep } from "../tests/helpers/wait.ts";
 
 const WORKFLOWS = 1000;
 const STEPS = 10;
@@ -36,7 +37,7 @@ function readAll(dir: string): number {
 async function waitFor(seen: () => boolean, since: number): Promise<number> {
   while (!seen()) {
     if (performance.now() - since > 5000) throw new Error("change not seen within 5 s");
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    await sleep(1);
   }
   return performance.now() - since;
 }
@@ -51,7 +52,7 @@ async function rawEventMs(dir: string, file: string): Promise<number> {
       break;
     }
   })();
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  await sleep(50);
   const started = performance.now();
   Deno.writeTextFileSync(file, Deno.readTextFileSync(file) + "\n");
   const ms = await waitFor(() => arrived, started);
@@ -81,7 +82,7 @@ export async function measureDefinitions(tempDir: string): Promise<Row[]> {
   const seenMs: number[] = [];
   const eventMs: number[] = [];
   try {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     for (let i = 0; i < CHANGES; i++) {
       const name = names[(i * 97) % names.length]!;
       const file = join(dir, name, "steps", "step_3.md");

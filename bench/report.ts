@@ -28,7 +28,7 @@ export interface Row {
 }
 
 /** The ratio value / baseline, when there is a baseline. */
-export function ratioOf(row: Row): number | undefined {
+function ratioOf(row: Row): number | undefined {
   return row.baseline ? row.value / row.baseline.value : undefined;
 }
 

@@ -22,7 +22,7 @@ import type { Row } from "./report.ts";
 import { median, sample } from "./stats.ts";
 
 /** History rows in the database at each measured level. */
-export const LEVELS = [10_000, 100_000, 1_000_000] as const;
+const LEVELS = [10_000, 100_000, 1_000_000] as const;
 /** Each seeded instance has this many history rows (a typical short run). */
 const ROWS_PER_INSTANCE = 10;
 const SAMPLES = 2000;

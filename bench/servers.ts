@@ -30,7 +30,7 @@ export interface Spawned {
 }
 
 /** Options for one orchestrator process. */
-export interface OrchestratorOptions {
+interface OrchestratorOptions {
   workflowsDir: string;
   dbPath: string;
   /** `NORMAL` (the default) or `FULL`. */

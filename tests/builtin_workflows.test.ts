@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 import { BUILTIN_WORKFLOWS, call, connect } from "./helpers/server.ts";
-import type { StepResponse } from "../src/engine/types.ts";
 
 const BUILTIN = [
   "ANALYZE_GITLAB_ISSUE",
@@ -40,17 +40,18 @@ Deno.test("all nine built-in workflows are valid and run to COMPLETED reporting 
         steps: { name: string; guidance: string }[];
       };
       const guidance = new Map(definition.steps.map((s) => [s.name, s.guidance]));
-      let step = await call<StepResponse>(server.client, "start_workflow", { workflow_name: name });
-      const visited: string[] = [];
-      while (step.status === "RUNNING" && visited.length < 50) {
-        visited.push(step.next_step.step_name);
-        assert.ok(step.next_step.instructions.length > 100, `${name}/${step.next_step.step_name}`);
-        const own = guidance.get(step.next_step.step_name);
-        assert.ok(own && !step.next_step.instructions.includes(own), "guidance stays server-side");
-        step = await call<StepResponse>(server.client, "advance_workflow", {
-          instance_id: step.instance_id,
-          report: { step_id: step.next_step.step_name, status: "success" },
-        });
+      const first = await call<StepResponse>(server.client, "start_workflow", {
+        workflow_name: name,
+      });
+      const responses = await advanceToEnd([server.client], first);
+      // Every response but the last was reported on (RUNNING); the last ended the run.
+      const reported = responses.slice(0, -1);
+      const step = responses.at(-1)!;
+      const visited = reported.map((r) => r.next_step.step_name);
+      for (const r of reported) {
+        assert.ok(r.next_step.instructions.length > 100, `${name}/${r.next_step.step_name}`);
+        const own = guidance.get(r.next_step.step_name);
+        assert.ok(own && !r.next_step.instructions.includes(own), "guidance stays server-side");
       }
       assert.equal(step.status, "COMPLETED", `${name} after ${visited.join(" > ")}`);
       assert.equal(step.next_step.step_name, "FINISH");

@@ -5,10 +5,9 @@
  */
 import { parseArgs } from "node:util";
 import { CLI_OPTIONS } from "../../src/cli/options.ts";
-import { loadConfig } from "../../src/config.ts";
 import { commandFlags } from "../../src/cli/permissions.ts";
 import { permissionFlags } from "../../src/permissions.ts";
-import { MAIN } from "./server.ts";
+import { serverArgs } from "./server.ts";
 
 /** What a CLI run printed and how it exited. */
 export interface CliResult {
@@ -22,24 +21,12 @@ export async function runCli(
   args: string[],
   paths: { workflowsDir: string; dbPath: string },
 ): Promise<CliResult> {
-  const config = loadConfig({
-    WORKFLOW_DEFINITIONS_DIR: paths.workflowsDir,
-    WORKFLOW_DB_PATH: paths.dbPath,
-    AI_PROVIDER: "stub",
-  });
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
-  const flags = commandFlags(config, positionals, values) ?? permissionFlags(config);
   const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      ...flags,
-      MAIN,
-      ...args,
-      `--workflows-dir=${paths.workflowsDir}`,
-      `--db-path=${paths.dbPath}`,
-      "--ai-provider=stub",
-    ],
+    args: serverArgs(paths.workflowsDir, paths.dbPath, [], undefined, {
+      command: args,
+      flags: (config) => commandFlags(config, positionals, values) ?? permissionFlags(config),
+    }),
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

@@ -5,14 +5,13 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { loadConfig } from "../../src/config.ts";
-import { permissionFlags } from "../../src/permissions.ts";
-import { BUILTIN_WORKFLOWS, MAIN, tempDbPath } from "./server.ts";
+import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "./server.ts";
+import { eventually } from "./wait.ts";
 
 /** A token long enough for `MCP_HTTP_TOKEN`'s validation. */
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 /** The stateless protocol revision a modern client pins. */
-export const MODERN_PROTOCOL = "2026-07-28";
+const MODERN_PROTOCOL = "2026-07-28";
 
 /** A spawned HTTP server. */
 export interface HttpServer {
@@ -49,23 +48,8 @@ export async function spawnHttpServer(
   const dbPath = options.dbPath ?? tempDbPath();
   const workflowsDir = options.workflowsDir ?? BUILTIN_WORKFLOWS;
   const bind = `127.0.0.1:${freePort()}`;
-  const config = loadConfig({
-    WORKFLOW_DEFINITIONS_DIR: workflowsDir,
-    WORKFLOW_DB_PATH: dbPath,
-    AI_PROVIDER: "stub",
-  });
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--no-prompt",
-      ...permissionFlags(config, { httpBind: bind }),
-      MAIN,
-      `--workflows-dir=${workflowsDir}`,
-      `--db-path=${dbPath}`,
-      "--ai-provider=stub",
-      `--http=${bind}`,
-      ...(options.args ?? []),
-    ],
+    args: serverArgs(workflowsDir, dbPath, options.args, undefined, { httpBind: bind }),
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
     stdout: "null",
@@ -79,13 +63,15 @@ export async function spawnHttpServer(
     }
   })();
   const url = `http://${bind}/mcp`;
-  const started = Date.now();
-  while (!errors.includes(`Streamable HTTP at ${url}`)) {
-    if (Date.now() - started > 30_000) {
-      child.kill();
-      throw new Error(`server did not start listening within 30 s; stderr:\n${errors}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  try {
+    await eventually(
+      () => errors.includes(`Streamable HTTP at ${url}`) || undefined,
+      "the server to listen",
+      { timeoutMs: 30_000, everyMs: 25 },
+    );
+  } catch {
+    child.kill();
+    throw new Error(`server did not start listening within 30 s; stderr:\n${errors}`);
   }
   return {
     url,

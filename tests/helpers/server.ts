@@ -8,7 +8,7 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { join } from "node:path";
 import type { ClientOptions } from "@modelcontextprotocol/client";
-import { type EnvVar, loadConfig, type Provider } from "../../src/config.ts";
+import { type Config, type EnvVar, loadConfig, type Provider } from "../../src/config.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 
 /** The repository's main.ts. */
@@ -48,6 +48,16 @@ export interface Connected {
   close: () => Promise<void>;
 }
 
+/** How `serverArgs` departs from a plain stdio server run. */
+interface ServerArgsOptions {
+  /** Serve Streamable HTTP at this `host:port`: `--http=` after the paths, and its permissions. */
+  httpBind?: string;
+  /** Arguments right after main.ts, before the path flags (a CLI command and its options). */
+  command?: string[];
+  /** The permission flags for this configuration, instead of the server's (a CLI command's). */
+  flags?: (config: Config) => string[];
+}
+
 /**
  * The `deno run` argument list the launcher would use for these paths and decision maker (stub
  * unless `ai` says otherwise); `ai.env` must also be in the server's environment.
@@ -57,6 +67,7 @@ export function serverArgs(
   dbPath: string,
   extra: string[] = [],
   ai: AiOptions = { provider: "stub" },
+  options: ServerArgsOptions = {},
 ): string[] {
   const config = loadConfig({
     ...ai.env,
@@ -64,14 +75,17 @@ export function serverArgs(
     WORKFLOW_DB_PATH: dbPath,
     AI_PROVIDER: ai.provider,
   });
+  const { httpBind } = options;
   return [
     "run",
     "--no-prompt",
-    ...permissionFlags(config),
+    ...(options.flags?.(config) ?? permissionFlags(config, { httpBind })),
     MAIN,
+    ...(options.command ?? []),
     `--workflows-dir=${workflowsDir}`,
     `--db-path=${dbPath}`,
     `--ai-provider=${ai.provider}`,
+    ...(httpBind ? [`--http=${httpBind}`] : []),
     ...extra,
   ];
 }
@@ -122,10 +136,7 @@ export async function call<T = Record<string, unknown>>(
   args: Record<string, unknown> = {},
 ): Promise<T> {
   const result = await client.callTool({ name, arguments: args });
-  if (result.isError) {
-    const text = (result.content as { text?: string }[]).map((c) => c.text).join("\n");
-    throw new Error(`${name} failed: ${text}`);
-  }
+  if (result.isError) throw new Error(`${name} failed: ${toolText(result)}`);
   return result.structuredContent as T;
 }
 
@@ -139,5 +150,10 @@ export async function callError(
   if (!result.isError) {
     throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(result.structuredContent)}`);
   }
+  return toolText(result);
+}
+
+/** The text of a tool result: its text parts, one per line (the server sends one). */
+export function toolText(result: { content?: unknown }): string {
   return (result.content as { text?: string }[]).map((c) => c.text).join("\n");
 }

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/client";
-import { call, connect, type Connected, tempDbPath } from "../helpers/server.ts";
+import { call, connect, type Connected, tempDbPath, toolText } from "../helpers/server.ts";
 import { checkDatabaseFile } from "./db_invariants.ts";
 import type { StepResponse } from "../../src/engine/types.ts";
 
@@ -14,10 +14,6 @@ const SERVERS = 4;
 
 async function servers(dbPath: string): Promise<Connected[]> {
   return await Promise.all(Array.from({ length: SERVERS }, () => connect({ dbPath })));
-}
-
-function errorText(result: { content?: unknown }): string {
-  return (result.content as { text?: string }[]).map((c) => c.text).join(" ");
 }
 
 Deno.test("4 processes advance 24 instances at once: all finish, no error reaches a client", async () => {
@@ -98,7 +94,7 @@ Deno.test("8 racers per step on one instance: exactly one applies, 7 get conflic
         const applied = results.flatMap((result, r) => result.isError ? [] : [r]);
         assert.equal(applied.length, 1, `step ${step}: ${applied.length} racers applied`);
         for (const result of results.filter((x) => x.isError)) {
-          const text = errorText(result);
+          const text = toolText(result);
           if (/^Conflict: workflow instance '.*' was changed by another call/.test(text)) {
             conflicts += 1;
           } else if (
@@ -149,7 +145,7 @@ Deno.test("identical retries racing: one applies, the others replay it or confli
     assert.ok(answers.length >= 1);
     assert.equal(new Set(answers).size, 1, "every successful racer got the same response");
     for (const result of results.filter((r) => r.isError)) {
-      assert.match(errorText(result), /^Conflict: /);
+      assert.match(toolText(result), /^Conflict: /);
       // A conflict is retryable: the same call now replays the applied response.
       const retried = await clients[0]!.callTool({
         name: "advance_workflow",

@@ -13,7 +13,7 @@
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { join } from "node:path";
-import { serverArgs } from "../helpers/server.ts";
+import { serverArgs, toolText } from "../helpers/server.ts";
 import { type Acknowledged, checkDatabaseFile } from "./db_invariants.ts";
 import { countFromEnv, Random, seedFromEnv } from "./random.ts";
 import { randomContextUpdates, randomStatus, writeWorkload } from "./workload.ts";
@@ -124,8 +124,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
     try {
       const result = await session.client.callTool({ name, arguments: args });
       if (result.isError) {
-        const text = (result.content as { text?: string }[]).map((c) => c.text).join(" ");
-        figures.problems.push(`${name} failed unexpectedly: ${text}`);
+        figures.problems.push(`${name} failed unexpectedly: ${toolText(result)}`);
         return undefined;
       }
       return result.structuredContent as unknown as StepResponse;

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { Client, ProtocolError } from "@modelcontextprotocol/client";
-import { BUILTIN_WORKFLOWS, call, serverArgs, tempDbPath } from "../helpers/server.ts";
+import { BUILTIN_WORKFLOWS, call, serverArgs, tempDbPath, toolText } from "../helpers/server.ts";
 import { checkDatabaseFile } from "./db_invariants.ts";
 import { type FuzzState, nextCall } from "./fuzz_calls.ts";
 import { RawJson, RawJsonTransport } from "./raw_json_transport.ts";
@@ -61,7 +61,7 @@ Deno.test("thousands of hostile tool calls: every answer is a valid MCP result, 
       tally.sent += 1;
       try {
         const result = await client.callTool({ name, arguments: args });
-        const text = (result.content as { text?: string }[]).map((p) => p.text ?? "").join("");
+        const text = toolText(result);
         if (result.isError) {
           tally.toolErrors += 1;
           if (/^Internal error|Maximum call stack|SQLITE|database is locked/i.test(text)) {

@@ -14,7 +14,7 @@ import type { Random } from "./random.ts";
 import { RawJson } from "./raw_json_transport.ts";
 
 /** Tools the server registers. */
-export const TOOL_NAMES = [
+const TOOL_NAMES = [
   "list_workflows",
   "start_workflow",
   "get_workflow_status",
@@ -81,7 +81,7 @@ function manyKeys(rng: Random): Record<string, unknown> {
 }
 
 /** A value chosen to break a validator, a parser or a recursive function. */
-export function hostileValue(rng: Random): unknown {
+function hostileValue(rng: Random): unknown {
   switch (rng.int(12)) {
     case 0:
       return rng.pick([0, -1, 1.5, 1e308, -0, Number.MAX_SAFE_INTEGER + 2]);

@@ -26,7 +26,7 @@ export class RawJson {
 }
 
 /** JSON-serialize `message`, splicing each `RawJson` in as its text. */
-export function serializeWithRaw(message: unknown): string {
+function serializeWithRaw(message: unknown): string {
   const raws: string[] = [];
   const json = JSON.stringify(message, (_key, value: unknown) => {
     if (!(value instanceof RawJson)) return value;
