@@ -293,8 +293,12 @@ export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
 
   if (issues.length > 0) return invalid(index.description, names);
 
+  // No issues, so no cycles: a file's expansion is the same wherever it is included, and one memo
+  // serves every section instead of each re-expanding the shared files.
+  const memo = new Map<string, { text: string; nesting: number }>();
   const expand = (text: string, file: ReadResult & { ok: true }) =>
-    expandIncludes(text, { files, fileReal: file.real, fileRel: file.rel, firstLine: 1 }).trim();
+    expandIncludes(text, { files, fileReal: file.real, fileRel: file.rel, firstLine: 1, memo })
+      .trim();
   const section = (s: StepSection | undefined, file: ReadResult & { ok: true }) =>
     s ? expand(s.text, file) : "";
   const toStep = (step: LoadedStep): StepDefinition => {
