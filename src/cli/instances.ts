@@ -17,7 +17,7 @@ import { formatTable } from "./table.ts";
 const DEFAULT_LIMIT = 50;
 
 /** Filters of the `instances` command, as given on the command line. */
-export interface InstancesOptions {
+interface InstancesOptions {
   workflow?: string;
   status?: string;
   limit?: string;

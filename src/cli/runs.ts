@@ -20,7 +20,6 @@ import { openStore, type SqliteStore } from "../store/sqlite.ts";
 export interface Runs {
   engine: WorkflowEngine;
   store: SqliteStore;
-  definitions: DefinitionRegistry;
   close(): void;
 }
 
@@ -42,5 +41,5 @@ export function openRuns(config: Config): Runs {
   const definitions = new DefinitionRegistry(config.definitionsDir);
   // The CLI only reads runs; the engine needs a decision maker but never calls it here.
   const engine = new WorkflowEngine({ definitions, store, decider: new StubDecisionMaker() });
-  return { engine, store, definitions, close: () => store.close() };
+  return { engine, store, close: () => store.close() };
 }

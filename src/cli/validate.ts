@@ -14,7 +14,7 @@ import type { DefinitionIssue, WorkflowEntry } from "../definitions/types.ts";
 import { OrchestratorError } from "../errors.ts";
 
 /** One problem as reported by `validate --json`. */
-export interface ValidationProblem extends DefinitionIssue {
+interface ValidationProblem extends DefinitionIssue {
   /** `file` joined to the validated directory as given: what an editor opens. */
   path: string;
 }
@@ -27,7 +27,7 @@ export interface ValidationReport {
 }
 
 /** Every workflow in `dir`, validated. @throws {OrchestratorError} `dir` is not a definitions dir */
-export function validateDirectory(dir: string): ValidationReport {
+function validateDirectory(dir: string): ValidationReport {
   let isDirectory: boolean;
   try {
     isDirectory = Deno.statSync(dir).isDirectory;
@@ -84,7 +84,7 @@ function plural(count: number, noun: string): string {
 }
 
 /** The report as text: one line per workflow, then each problem as `path:line: message`. */
-export function formatValidation(report: ValidationReport): string {
+function formatValidation(report: ValidationReport): string {
   const lines: string[] = [];
   for (const workflow of report.workflows) {
     if (workflow.valid) {

@@ -16,7 +16,7 @@ import { fileURLToPath } from "node:url";
 export const BUILTIN_WORKFLOWS_DIR = fileURLToPath(new URL("../../workflows", import.meta.url));
 
 /** The conventional definitions folder, relative to the working directory. */
-export const LOCAL_WORKFLOWS_DIR = "./workflows";
+const LOCAL_WORKFLOWS_DIR = "./workflows";
 
 /**
  * The definitions directory when none is configured: `./workflows` if it exists in the working

@@ -51,7 +51,7 @@ export interface IncludeOptions {
 }
 
 /** The largest text an include may expand to (the same cap as one file). */
-export const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
+const MAX_EXPANDED_CHARS = MAX_FILE_BYTES;
 
 /** Replace every `{{file:...}}` in `text` by the file's (expanded) text; failed includes become "". */
 export function expandIncludes(text: string, options: IncludeOptions): string {
