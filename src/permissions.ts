@@ -38,6 +38,14 @@ export function aiHosts(config: Config): string[] {
  */
 export const HTTP_RUNTIME_FLAG = "--unstable-no-legacy-abort";
 
+/** `--allow-env` for the variables we read (and the libraries' ones we clear at start). */
+export const ENV_FLAG = `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`;
+
+/** Network destinations (`host[:port]`) this process needs: the AI host and the HTTP bind address. */
+function netHosts(config: Config, httpBind: string | undefined): string[] {
+  return [...aiHosts(config), ...(httpBind ? [httpBind] : [])];
+}
+
 /**
  * `deno run` flags granting exactly what `config` needs; with an HTTP bind address, also
  * `--allow-net` for it and `HTTP_RUNTIME_FLAG`.
@@ -47,9 +55,9 @@ export function permissionFlags(config: Config, options: { httpBind?: string } =
   const flags = [
     `--allow-read=${[...withRealPath(config.definitionsDir), ...withRealPath(dbDir)].join(",")}`,
     `--allow-write=${withRealPath(dbDir).join(",")}`,
-    `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`,
+    ENV_FLAG,
   ];
-  const net = [...aiHosts(config), ...(options.httpBind ? [options.httpBind] : [])];
+  const net = netHosts(config, options.httpBind);
   if (net.length) flags.push(`--allow-net=${net.join(",")}`);
   if (options.httpBind) flags.push(HTTP_RUNTIME_FLAG);
   return flags;
@@ -81,7 +89,7 @@ export function compiledPermissionFlags(extraNetHosts: readonly string[] = []): 
     "--no-prompt",
     "--allow-read",
     "--allow-write",
-    `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`,
+    ENV_FLAG,
     `--allow-net=${[...COMPILED_NET_HOSTS, ...extraNetHosts].join(",")}`,
     HTTP_RUNTIME_FLAG,
   ];
@@ -93,8 +101,7 @@ export function compiledPermissionFlags(extraNetHosts: readonly string[] = []): 
  * host fails with one clear line instead of on the first AI call.
  */
 export function deniedNetHosts(config: Config, httpBind?: string): string[] {
-  const needed = [...aiHosts(config), ...(httpBind ? [httpBind] : [])];
-  return needed.filter((host) =>
+  return netHosts(config, httpBind).filter((host) =>
     Deno.permissions.querySync({ name: "net", host }).state !== "granted"
   );
 }

@@ -13,7 +13,7 @@
  */
 import { resolve } from "node:path";
 import type { Config } from "../config.ts";
-import { permissionFlags, withRealPath } from "../permissions.ts";
+import { ENV_FLAG, permissionFlags, withRealPath } from "../permissions.ts";
 
 /**
  * The `deno run` permission flags for a command-line command, or `undefined` when `positionals`
@@ -34,6 +34,6 @@ export function commandFlags(
     : config.definitionsDir;
   return [
     `--allow-read=${withRealPath(definitionsDir).join(",")}`,
-    ...permissionFlags(config).filter((flag) => flag.startsWith("--allow-env=")),
+    ENV_FLAG,
   ];
 }
