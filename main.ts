@@ -134,20 +134,10 @@ async function main(args: string[]): Promise<void> {
   if (values.version) return void console.log(VERSION);
   clearLibraryEnv();
   const [command = "serve"] = positionals;
-  switch (command) {
-    case "serve":
-      return await serve(values);
-    case "validate":
-    case "list":
-    case "graph":
-    case "instances": {
-      const { runAuthoringCommand } = await import("./src/cli/commands.ts");
-      Deno.exitCode = runAuthoringCommand(command, values, positionals.slice(1));
-      return;
-    }
-    default:
-      throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);
-  }
+  if (command === "serve") return await serve(values);
+  // The other commands, and the refusal of unknown ones, live in src/cli/commands.ts.
+  const { runAuthoringCommand } = await import("./src/cli/commands.ts");
+  Deno.exitCode = runAuthoringCommand(command, values, positionals.slice(1));
 }
 
 if (import.meta.main) {
