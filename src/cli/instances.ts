@@ -9,12 +9,14 @@
  */
 import type { Config } from "../config.ts";
 import { OrchestratorError } from "../errors.ts";
-import { MAX_PAGE_SIZE } from "../store/types.ts";
-import { INSTANCE_STATUSES, type InstanceStatus } from "../store/types.ts";
+import {
+  DEFAULT_PAGE_SIZE,
+  INSTANCE_STATUSES,
+  type InstanceStatus,
+  MAX_PAGE_SIZE,
+} from "../store/types.ts";
 import { openRuns } from "./runs.ts";
 import { formatTable } from "./table.ts";
-
-const DEFAULT_LIMIT = 50;
 
 /** Filters of the `instances` command, as given on the command line. */
 interface InstancesOptions {
@@ -36,7 +38,7 @@ function parseStatus(value: string | undefined): InstanceStatus | undefined {
 }
 
 function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
+  if (value === undefined) return DEFAULT_PAGE_SIZE;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new OrchestratorError(

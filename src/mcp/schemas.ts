@@ -4,7 +4,12 @@
  * @module
  */
 import { z } from "zod";
-import { DECISION_SOURCES, INSTANCE_STATUSES, MAX_PAGE_SIZE } from "../store/types.ts";
+import {
+  DECISION_SOURCES,
+  DEFAULT_PAGE_SIZE,
+  INSTANCE_STATUSES,
+  MAX_PAGE_SIZE,
+} from "../store/types.ts";
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === "object" && v !== null && !Array.isArray(v);
@@ -26,8 +31,8 @@ const instanceId = z.string().min(1).max(100).describe(
 const contextObject = z.record(z.string(), z.unknown());
 
 const pageFields = {
-  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(50).describe(
-    `Page size (1-${MAX_PAGE_SIZE}, default 50).`,
+  limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(
+    `Page size (1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
   ),
   offset: z.number().int().min(0).default(0).describe("Rows to skip (default 0)."),
 };

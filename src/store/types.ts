@@ -17,6 +17,8 @@ export type InstanceStatus = typeof INSTANCE_STATUSES[number];
 
 /** The largest page `listInstances` (and every paginated tool) returns. */
 export const MAX_PAGE_SIZE = 500;
+/** Page size of the listings when the caller gives none. */
+export const DEFAULT_PAGE_SIZE = 50;
 
 /** Who can decide a transition. */
 export const DECISION_SOURCES = ["start", "route", "ai", "resume", "cancel"] as const;
