@@ -34,6 +34,9 @@ Options (each also an environment variable):
                                                    exists, else the built-in workflows)
   --db-path FILE         WORKFLOW_DB_PATH          SQLite file (default ./data/workflows.sqlite)
   --db-synchronous MODE  WORKFLOW_DB_SYNCHRONOUS   NORMAL (default) or FULL
+  --db-url URL           WORKFLOW_DB_URL           postgres://USER[:PASSWORD]@HOST[:PORT]/DB:
+                                                   keep runs in PostgreSQL (shared by replicas)
+  --db-pool-size N       WORKFLOW_DB_POOL_SIZE     PostgreSQL connections at most (default 10)
   --ai-provider NAME     AI_PROVIDER               gemini | openai | sampling | stub
   --gemini-model NAME    GEMINI_MODEL_NAME         (default gemini-2.5-flash)
   --ai-model NAME        AI_MODEL_NAME             model for the openai provider
@@ -104,7 +107,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
     await closed;
   }
   // Also when the client left before any answer: an unusable database is still reported.
-  (await app()).close();
+  await (await app()).close();
 }
 
 /** Turn a failure into one line on stderr and an exit code. */
@@ -137,7 +140,7 @@ async function main(args: string[]): Promise<void> {
   if (command === "serve") return await serve(values);
   // The other commands, and the refusal of unknown ones, live in src/cli/commands.ts.
   const { runAuthoringCommand } = await import("./src/cli/commands.ts");
-  Deno.exitCode = runAuthoringCommand(command, values, positionals.slice(1));
+  Deno.exitCode = await runAuthoringCommand(command, values, positionals.slice(1));
 }
 
 if (import.meta.main) {

@@ -16,7 +16,7 @@ import { DatabaseSync, type SQLInputValue, type SQLOutputValue } from "node:sqli
 import { StubDecisionMaker } from "../src/decide/stub.ts";
 import { DefinitionRegistry } from "../src/definitions/registry.ts";
 import { WorkflowEngine } from "../src/engine/engine.ts";
-import { openStore } from "../src/store/sqlite.ts";
+import { openSqliteStore } from "../src/store/sqlite/store.ts";
 import { LOOP_STEPS, LOOP_WORKFLOW } from "./fixtures.ts";
 import type { Row } from "./report.ts";
 import { median, sample } from "./stats.ts";
@@ -36,7 +36,7 @@ type Timings = Record<Op, number>;
 
 /** Median latency of each operation on the database at `dbPath`. */
 async function timeOps(workflowsDir: string, dbPath: string, probeId?: string): Promise<Timings> {
-  const store = openStore(dbPath);
+  const store = openSqliteStore(dbPath);
   try {
     const engine = new WorkflowEngine({
       definitions: new DefinitionRegistry(workflowsDir),
@@ -46,7 +46,7 @@ async function timeOps(workflowsDir: string, dbPath: string, probeId?: string): 
     const id = (await engine.start(LOOP_WORKFLOW, { item: 0 })).instance_id;
     // The smallest database compared is one full page of list_instances (50 runs), so every level
     // returns the same page size and only the database size differs.
-    while (engine.listInstances({ limit: 1, offset: 0 }).total < PAGE) {
+    while ((await engine.listInstances({ limit: 1, offset: 0 })).total < PAGE) {
       await engine.start(LOOP_WORKFLOW, { item: 0 });
     }
     const statusOf = probeId ?? id;

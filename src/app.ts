@@ -1,6 +1,6 @@
 /**
- * Wires configuration into the running parts: definitions registry, SQLite store, decision maker
- * and engine.
+ * Wires configuration into the running parts: definitions registry, store (SQLite or PostgreSQL,
+ * through the store factory), decision maker and engine.
  * @module
  */
 import type { Config } from "./config.ts";
@@ -10,25 +10,31 @@ import { DefinitionRegistry } from "./definitions/registry.ts";
 import { watchDefinitions } from "./definitions/watch.ts";
 import { WorkflowEngine } from "./engine/engine.ts";
 import { log } from "./log.ts";
-import { openStore } from "./store/sqlite.ts";
+import { openStore, storeLocation } from "./store/open.ts";
 
 /** The assembled application. */
 export interface App {
   engine: WorkflowEngine;
   definitions: DefinitionRegistry;
   /** Stop watching files and close the database. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** Build the application from `config`; `watch` enables hot reload of definitions. */
-export function openApp(config: Config, options: { watch?: boolean } = {}): App {
+export async function openApp(
+  config: Config,
+  options: { watch?: boolean } = {},
+): Promise<App> {
   const decider = createDecisionMaker(config);
   const definitions = new DefinitionRegistry(config.definitionsDir);
-  const store = openStore(config.dbPath, { synchronous: config.dbSynchronous });
+  const store = await openStore(config);
+  const usesFile = config.dbUrl === undefined;
   const watcher = options.watch
-    ? watchDefinitions(definitions, config.definitionsDir, { ignore: [config.dbPath] })
+    ? watchDefinitions(definitions, config.definitionsDir, {
+      ignore: usesFile ? [config.dbPath] : [],
+    })
     : undefined;
-  if (isInside(config.definitionsDir, config.dbPath)) {
+  if (usesFile && isInside(config.definitionsDir, config.dbPath)) {
     log.warn(
       `the database ${config.dbPath} is inside the workflows folder ${config.definitionsDir}; ` +
         `a folder holding it would be listed as an invalid workflow. Set WORKFLOW_DB_PATH (or ` +
@@ -37,14 +43,14 @@ export function openApp(config: Config, options: { watch?: boolean } = {}): App 
   }
   log.info(
     `decision maker: ${decider.name} (${config.aiProviderReason}); workflows: ` +
-      `${config.definitionsDir}; database: ${config.dbPath}`,
+      `${config.definitionsDir}; database: ${storeLocation(config)}`,
   );
   return {
     engine: new WorkflowEngine({ definitions, store, decider }),
     definitions,
-    close() {
+    async close() {
       watcher?.close();
-      store.close();
+      await store.close();
     },
   };
 }

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * Deno.exitCode = runAuthoringCommand("validate", { json: true }, ["./workflows"]);
+ * Deno.exitCode = await runAuthoringCommand("validate", { json: true }, ["./workflows"]);
  * ```
  * @module
  */
@@ -39,7 +39,11 @@ function atMost(command: string, args: string[], count: number, usage: string): 
 }
 
 /** Run `validate`, `list`, `graph` or `instances` with the parsed flags and its positional arguments; returns the exit code. */
-export function runAuthoringCommand(command: string, values: Values, args: string[]): number {
+export async function runAuthoringCommand(
+  command: string,
+  values: Values,
+  args: string[],
+): Promise<number> {
   const config = loadConfig(readEnv(), values as Record<string, string>);
   const json = values.json === true;
   switch (command) {
@@ -51,10 +55,10 @@ export function runAuthoringCommand(command: string, values: Values, args: strin
       return listCommand(args[0] ?? config.definitionsDir, { json });
     case "graph":
       atMost(command, args, 1, "graph NAME [--instance ID]");
-      return graphCommand(config, args[0], values.instance as string | undefined);
+      return await graphCommand(config, args[0], values.instance as string | undefined);
     case "instances":
       atMost(command, args, 0, "instances [--workflow NAME] [--status STATUS] [--limit N]");
-      return instancesCommand(config, {
+      return await instancesCommand(config, {
         workflow: values.workflow as string | undefined,
         status: values.status as string | undefined,
         limit: values.limit as string | undefined,

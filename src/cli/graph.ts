@@ -11,23 +11,25 @@
 import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
 import { FINISH } from "../definitions/types.ts";
-import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
-import { MAX_PAGE_SIZE } from "../store/types.ts";
+import { OrchestratorError } from "../errors.ts";
+import { type Instance, MAX_PAGE_SIZE } from "../store/types.ts";
 import { type RunPath, workflowMermaid } from "./mermaid.ts";
 import { openRuns, type Runs } from "./runs.ts";
 
 /** The recorded path of one run: every start, route, AI and cancel transition in order. */
-function runPath(runs: Runs, instanceId: string): RunPath {
-  const status = runs.engine.status(instanceId);
+async function runPath(runs: Runs, instance: Instance): Promise<RunPath> {
   const transitions: RunPath["transitions"] = [];
   for (let offset = 0;; offset += MAX_PAGE_SIZE) {
-    const { entries, total } = runs.engine.history(instanceId, { limit: MAX_PAGE_SIZE, offset });
+    const { entries, total } = await runs.store.listHistory(instance.id, {
+      limit: MAX_PAGE_SIZE,
+      offset,
+    });
     for (const entry of entries) {
-      const { source, next_step } = entry.decision;
+      const { source, nextStep } = entry.decision;
       if (source === "resume") continue; // Resuming re-sends the current step: no movement.
       transitions.push({
-        from: entry.step_name ?? "",
-        to: source === "cancel" ? FINISH : next_step,
+        from: entry.step ?? "",
+        to: source === "cancel" ? FINISH : nextStep,
         status: source === "start"
           ? "start"
           : source === "cancel"
@@ -37,15 +39,15 @@ function runPath(runs: Runs, instanceId: string): RunPath {
     }
     if (offset + entries.length >= total) break;
   }
-  return { transitions, current: status.current_step_name, status: status.status };
+  return { transitions, current: instance.currentStep, status: instance.status };
 }
 
 /** Print the Mermaid flowchart and return the exit code. */
-export function graphCommand(
+export async function graphCommand(
   config: Config,
   name: string | undefined,
   instanceId?: string,
-): number {
+): Promise<number> {
   if (instanceId === undefined) {
     if (name === undefined) {
       throw new OrchestratorError("graph needs a workflow NAME (see 'list'), or --instance ID.");
@@ -53,10 +55,9 @@ export function graphCommand(
     console.log(workflowMermaid(new DefinitionRegistry(config.definitionsDir).get(name)));
     return 0;
   }
-  const runs = openRuns(config);
+  const runs = await openRuns(config);
   try {
-    const instance = runs.store.getInstance(instanceId);
-    if (!instance) throw new UnknownInstanceError(instanceId);
+    const instance = await runs.instance(instanceId);
     if (name !== undefined && name !== instance.workflowName) {
       throw new OrchestratorError(
         `Instance '${instanceId}' is a run of ${instance.workflowName}, not ${name}: run ` +
@@ -64,10 +65,10 @@ export function graphCommand(
       );
     }
     // Draw the version the run used, which may differ from the files on disk now.
-    const definition = runs.engine.definitionFor(instance);
-    console.log(workflowMermaid(definition, runPath(runs, instanceId)));
+    const definition = await runs.pinned.forRun(instance);
+    console.log(workflowMermaid(definition, await runPath(runs, instance)));
     return 0;
   } finally {
-    runs.close();
+    await runs.close();
   }
 }

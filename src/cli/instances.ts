@@ -15,6 +15,7 @@ import {
   type InstanceStatus,
   MAX_PAGE_SIZE,
 } from "../store/types.ts";
+import { statusView } from "../engine/views.ts";
 import { openRuns } from "./runs.ts";
 import { formatTable } from "./table.ts";
 
@@ -49,16 +50,21 @@ function parseLimit(value: string | undefined): number {
 }
 
 /** Print the matching runs as a table (or JSON) and return the exit code. */
-export function instancesCommand(config: Config, options: InstancesOptions): number {
+export async function instancesCommand(
+  config: Config,
+  options: InstancesOptions,
+): Promise<number> {
   const query = {
     workflowName: options.workflow,
     status: parseStatus(options.status),
     limit: parseLimit(options.limit),
     offset: 0,
   };
-  const runs = openRuns(config);
+  const runs = await openRuns(config);
   try {
-    const { instances, total } = runs.engine.listInstances(query);
+    const listed = await runs.store.listInstances(query);
+    const instances = listed.instances.map(statusView);
+    const { total } = listed;
     if (options.json) {
       console.log(JSON.stringify({ instances, total }, null, 2));
       return 0;
@@ -85,6 +91,6 @@ export function instancesCommand(config: Config, options: InstancesOptions): num
     }
     return 0;
   } finally {
-    runs.close();
+    await runs.close();
   }
 }

@@ -1,45 +1,57 @@
 /**
- * Read access to recorded runs for the command line: the SQLite database opened only if it
- * already exists (a CLI query never creates one), behind the engine's read methods.
+ * Read access to recorded runs for the command line, through the store factory: the configured
+ * database (a SQLite file is opened only if it already exists, so a CLI query never creates one;
+ * PostgreSQL when `WORKFLOW_DB_URL` is set) and the definitions the runs started with.
  *
  * @example
  * ```ts
- * const runs = openRuns(config);
- * try { console.log(runs.engine.listInstances({ limit: 10, offset: 0 })); } finally { runs.close(); }
+ * const runs = await openRuns(config);
+ * try { console.log(await runs.store.listInstances({ limit: 10, offset: 0 })); } finally { await runs.close(); }
  * ```
  * @module
  */
 import type { Config } from "../config.ts";
-import { StubDecisionMaker } from "../decide/stub.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
-import { WorkflowEngine } from "../engine/engine.ts";
-import { OrchestratorError } from "../errors.ts";
-import { openStore, type SqliteStore } from "../store/sqlite.ts";
+import { PinnedDefinitions } from "../engine/pinned.ts";
+import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
+import { openStore } from "../store/open.ts";
+import type { Instance, Store } from "../store/types.ts";
 
 /** An open database of runs. */
 export interface Runs {
-  engine: WorkflowEngine;
-  store: SqliteStore;
-  close(): void;
+  store: Store;
+  /** The definition each run started with. */
+  pinned: PinnedDefinitions;
+  /** The run with this id. @throws {UnknownInstanceError} */
+  instance(id: string): Promise<Instance>;
+  close(): Promise<void>;
 }
 
 /**
  * Open the configured database for reading runs.
- * @throws {OrchestratorError} there is no database file yet (no run was ever recorded there)
+ * @throws {OrchestratorError} there is no SQLite database file yet (no run was ever recorded there)
  */
-export function openRuns(config: Config): Runs {
-  try {
-    Deno.statSync(config.dbPath);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new OrchestratorError(
-      `No database at ${config.dbPath}: no runs were recorded there yet. Point --db-path (or ` +
-        "WORKFLOW_DB_PATH) at the server's database.",
-    );
+export async function openRuns(config: Config): Promise<Runs> {
+  if (config.dbUrl === undefined) {
+    try {
+      Deno.statSync(config.dbPath);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new OrchestratorError(
+        `No database at ${config.dbPath}: no runs were recorded there yet. Point --db-path (or ` +
+          "WORKFLOW_DB_PATH) at the server's database.",
+      );
+    }
   }
-  const store = openStore(config.dbPath, { synchronous: config.dbSynchronous });
-  const definitions = new DefinitionRegistry(config.definitionsDir);
-  // The CLI only reads runs; the engine needs a decision maker but never calls it here.
-  const engine = new WorkflowEngine({ definitions, store, decider: new StubDecisionMaker() });
-  return { engine, store, close: () => store.close() };
+  const store = await openStore(config);
+  return {
+    store,
+    pinned: new PinnedDefinitions(store, new DefinitionRegistry(config.definitionsDir)),
+    async instance(id) {
+      const instance = await store.getInstance(id);
+      if (!instance) throw new UnknownInstanceError(id);
+      return instance;
+    },
+    close: () => store.close(),
+  };
 }

@@ -13,6 +13,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
+import { type JsonObject, mergePatch } from "../json.ts";
 
 /** Deepest nesting of objects and arrays accepted in client JSON (a top-level object is depth 1). */
 export const MAX_JSON_DEPTH = 64;
@@ -76,4 +77,41 @@ export function checkJsonShape(what: string, value: unknown): void {
       stack.push({ value: item, depth, key: keyText(key), parent: frame });
     }
   }
+}
+
+/** Largest serialized instance context accepted (bytes of JSON). */
+export const MAX_CONTEXT_BYTES = 1_000_000;
+/** Largest serialized report accepted (bytes of JSON). */
+export const MAX_REPORT_BYTES = 256_000;
+
+/**
+ * Check `value`'s shape and JSON size against `limit` bytes; returns its JSON text.
+ * @throws {InvalidInputError} naming `what`, its size and the limit
+ */
+export function checkSize(what: string, value: unknown, limit: number): string {
+  // Depth first: serializing or merging a pathologically deep value would overflow the stack.
+  checkJsonShape(what, value);
+  const json = JSON.stringify(value);
+  // A UTF-16 code unit takes at most 3 bytes of UTF-8: only text near the limit is encoded.
+  if (json.length * 3 > limit) {
+    const bytes = new TextEncoder().encode(json).length;
+    if (bytes > limit) {
+      throw new InvalidInputError(
+        `${what} is ${bytes} bytes of JSON; the limit is ${limit}. Store large data in files ` +
+          `and put their paths in the context instead.`,
+      );
+    }
+  }
+  return json;
+}
+
+/**
+ * `context` with the merge patch `updates` applied (itself when there are none), checked against
+ * the context size limit.
+ * @throws {InvalidInputError} the merged context is too large
+ */
+export function mergeContext(context: JsonObject, updates: JsonObject | undefined): JsonObject {
+  const merged = updates ? mergePatch(context, updates) : context;
+  checkSize("The context", merged, MAX_CONTEXT_BYTES);
+  return merged;
 }

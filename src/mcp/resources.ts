@@ -34,9 +34,9 @@ function startingWith(values: string[], prefix: string): string[] {
 }
 
 /** The result of `read`, with our errors (unknown instance, …) as resource-not-found errors. */
-function found<T>(uri: URL, read: () => T): T {
+async function found<T>(uri: URL, read: () => T | Promise<T>): Promise<T> {
   try {
-    return read();
+    return await read();
   } catch (error) {
     if (error instanceof OrchestratorError) {
       throw new ResourceNotFoundError(uri.href, error.message);
@@ -48,7 +48,7 @@ function found<T>(uri: URL, read: () => T): T {
 /** Register the `workflow://{name}` and `instance://{id}` resource templates on `server`. */
 export function registerResources(server: McpServer, app: LoadServed): void {
   const recentInstances = async () =>
-    (await app()).engine.listInstances({ limit: LISTED_INSTANCES, offset: 0 }).instances;
+    (await (await app()).engine.listInstances({ limit: LISTED_INSTANCES, offset: 0 })).instances;
   const workflows = async () => (await app()).definitions.list();
 
   server.registerResource(
@@ -124,9 +124,9 @@ export function registerResources(server: McpServer, app: LoadServed): void {
     async (uri, variables) => {
       const id = variable(variables.id);
       const { engine } = await app();
-      const state = found(uri, () => ({
-        ...engine.status(id),
-        history: engine.history(id, { limit: MAX_PAGE_SIZE, offset: 0 }).entries,
+      const state = await found(uri, async () => ({
+        ...await engine.status(id),
+        history: (await engine.history(id, { limit: MAX_PAGE_SIZE, offset: 0 })).entries,
       }));
       return {
         contents: [{

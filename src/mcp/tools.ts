@@ -162,8 +162,8 @@ function specs(server: McpServer): ToolSpecs {
         "as offset for the next page.",
       readOnly: true,
       idempotent: true,
-      run: ({ engine }, args) => {
-        const { instances, total } = engine.listInstances({
+      run: async ({ engine }, args) => {
+        const { instances, total } = await engine.listInstances({
           workflowName: args.workflow_name,
           status: args.status,
           limit: args.limit,
@@ -190,8 +190,8 @@ function specs(server: McpServer): ToolSpecs {
         "with its reasoning. Paginated.",
       readOnly: true,
       idempotent: true,
-      run: ({ engine }, args) => {
-        const { entries, total } = engine.history(args.instance_id, args);
+      run: async ({ engine }, args) => {
+        const { entries, total } = await engine.history(args.instance_id, args);
         return {
           instance_id: args.instance_id,
           entries,

@@ -5,7 +5,7 @@ import { DefinitionRegistry } from "../../src/definitions/registry.ts";
 import { WorkflowEngine } from "../../src/engine/engine.ts";
 import { DecisionError, InvalidInputError } from "../../src/errors.ts";
 import type { JsonObject } from "../../src/json.ts";
-import { openStore } from "../../src/store/sqlite.ts";
+import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import { writeWorkflow } from "../helpers/workflows.ts";
 
 function nested(depth: number): unknown {
@@ -70,7 +70,7 @@ Deno.test("a decision maker's deeply nested updated_context is refused before it
         reasoning: "Again.",
       }),
   };
-  const store = openStore(":memory:");
+  const store = openSqliteStore(":memory:");
   try {
     const engine = new WorkflowEngine({
       definitions: new DefinitionRegistry(root),
@@ -86,7 +86,7 @@ Deno.test("a decision maker's deeply nested updated_context is refused before it
         return true;
       },
     );
-    assert.equal(engine.status(id).history_length, 1);
+    assert.equal((await engine.status(id)).history_length, 1);
   } finally {
     store.close();
     Deno.removeSync(root, { recursive: true });

@@ -3,7 +3,7 @@ import { StubDecisionMaker } from "../../src/decide/stub.ts";
 import { DefinitionRegistry } from "../../src/definitions/registry.ts";
 import { WorkflowEngine } from "../../src/engine/engine.ts";
 import { ConflictError, InstanceFinishedError, StaleReportError } from "../../src/errors.ts";
-import { openStore } from "../../src/store/sqlite.ts";
+import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import { writeWorkflow } from "../helpers/workflows.ts";
 
 /** An engine on an in-memory store with `ASK`: `ask` goes to `answer` (AI, no route), then ends. */
@@ -19,7 +19,7 @@ function engine(): { engine: WorkflowEngine; close: () => void } {
     "steps/FINISH.md":
       "# Orchestrator Guidance\nDone.\n\n# Client Instructions\nBye {{context.who}}.\n",
   });
-  const store = openStore(":memory:");
+  const store = openSqliteStore(":memory:");
   return {
     engine: new WorkflowEngine({
       definitions: new DefinitionRegistry(root),
@@ -61,7 +61,7 @@ Deno.test("a retry gets the original response back, rebuilt from the stored stat
       () => e.advance(id, { step_id: "answer", status: "failure" }),
       InstanceFinishedError,
     );
-    assert.equal(e.status(id).history_length, 3);
+    assert.equal((await e.status(id)).history_length, 3);
   } finally {
     close();
   }
@@ -74,8 +74,8 @@ Deno.test("identical advances issued together: one applies, the other answers as
     const report = { step_id: "ask", status: "success" };
     const [one, two] = await Promise.all([e.advance(id, report), e.advance(id, report)]);
     assert.deepEqual(one, two);
-    assert.equal(e.status(id).history_length, 2);
-    assert.equal(e.status(id).current_step_name, "answer");
+    assert.equal((await e.status(id)).history_length, 2);
+    assert.equal((await e.status(id)).current_step_name, "answer");
     // Different advances issued together are applied one after the other: exactly one wins, the
     // other finds the run already moved on (here: ended) and is refused, as if it came later.
     const lost = await loserOf([
@@ -83,7 +83,7 @@ Deno.test("identical advances issued together: one applies, the other answers as
       e.advance(id, { step_id: "answer", status: "success", message: "mine" }),
     ]);
     assert.ok(lost instanceof InstanceFinishedError);
-    assert.equal(e.status(id).history_length, 3);
+    assert.equal((await e.status(id)).history_length, 3);
   } finally {
     close();
   }
@@ -99,7 +99,7 @@ Deno.test("different advances waiting on the decision maker together: one applie
       e.advance(id, { step_id: "ask", status: "success", message: "mine" }),
     ]);
     assert.ok(lost instanceof ConflictError);
-    assert.equal(e.status(id).history_length, 2);
+    assert.equal((await e.status(id)).history_length, 2);
   } finally {
     close();
   }

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { openStore } from "../../src/store/sqlite.ts";
+import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import { checkDatabaseFile, openForCheck } from "./db_invariants.ts";
 
 /** A store with one instance advanced once: seq 1 (start -> a), seq 2 (a -> b). */
 async function twoStepDatabase(): Promise<string> {
   const path = join(Deno.makeTempDirSync({ prefix: "orch-inv-" }), "db.sqlite");
-  const store = openStore(path);
+  const store = openSqliteStore(path);
   const entry = (step: string | null, next: string) => ({
     step,
     report: null,

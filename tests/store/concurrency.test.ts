@@ -1,20 +1,20 @@
 import assert from "node:assert/strict";
 import { ConflictError } from "../../src/errors.ts";
-import { openStore } from "../../src/store/sqlite.ts";
+import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
 const APPLY_TRANSITION = new URL("./fixtures/apply_transition.ts", import.meta.url).pathname;
 
 Deno.test("two connections on one file: the second advance at the same version conflicts", async () => {
   using tmp = tempDbPath();
-  using a = disposable(openStore(tmp.path));
-  using b = disposable(openStore(tmp.path));
+  using a = disposable(openSqliteStore(tmp.path));
+  using b = disposable(openSqliteStore(tmp.path));
   const init = newInstance();
   await a.createInstance(init, startEntry());
 
   // Both callers read version 1, then both try to advance from it.
-  const seenByA = a.getInstance(init.id);
-  const seenByB = b.getInstance(init.id);
+  const seenByA = await a.getInstance(init.id);
+  const seenByB = await b.getInstance(init.id);
   assert.equal(seenByA?.version, 1);
   assert.equal(seenByB?.version, 1);
   const won = await a.applyTransition(
@@ -33,9 +33,11 @@ Deno.test("two connections on one file: the second advance at the same version c
       ),
     ConflictError,
   );
-  assert.deepEqual(b.getInstance(init.id), won);
+  assert.deepEqual(await b.getInstance(init.id), won);
   assert.deepEqual(
-    b.listHistory(init.id, { limit: 10, offset: 0 }).entries.map((e) => e.decision.nextStep),
+    (await b.listHistory(init.id, { limit: 10, offset: 0 })).entries.map((e) =>
+      e.decision.nextStep
+    ),
     ["identify_target", "from_a"],
   );
   // B retries from the version it now sees, and wins.
@@ -48,12 +50,12 @@ Deno.test("two connections on one file: the second advance at the same version c
     )).version,
     3,
   );
-  assert.equal(a.getInstance(init.id)?.currentStep, "from_b");
+  assert.equal((await a.getInstance(init.id))?.currentStep, "from_b");
 });
 
 Deno.test("processes racing to advance one instance: exactly one wins, the others conflict", async () => {
   using tmp = tempDbPath();
-  using store = disposable(openStore(tmp.path));
+  using store = disposable(openSqliteStore(tmp.path));
   const init = newInstance();
   await store.createInstance(init, startEntry());
 
@@ -89,19 +91,19 @@ Deno.test("processes racing to advance one instance: exactly one wins, the other
   assert.equal(winners[0]!.version, 2);
   for (const loser of outcomes.filter((o) => !o.ok)) assert.equal(loser.error, "CONFLICT");
 
-  const instance = store.getInstance(init.id);
+  const instance = await store.getInstance(init.id);
   assert.equal(instance?.version, 2);
   assert.equal(instance?.historyLength, 2);
   assert.equal(instance?.currentStep, `step_from_${winners[0]!.label}`);
   assert.deepEqual(instance?.context, { writer: winners[0]!.label });
-  const history = store.listHistory(init.id, { limit: 10, offset: 0 });
+  const history = await store.listHistory(init.id, { limit: 10, offset: 0 });
   assert.equal(history.total, 2);
   assert.deepEqual(history.entries[1]?.contextUpdates, { writer: winners[0]!.label });
 });
 
 Deno.test("a child process advancing after us sees our version and conflicts", async () => {
   using tmp = tempDbPath();
-  using store = disposable(openStore(tmp.path));
+  using store = disposable(openSqliteStore(tmp.path));
   const init = newInstance();
   await store.createInstance(init, startEntry());
   await store.applyTransition(
@@ -129,8 +131,8 @@ Deno.test("a child process advancing after us sees our version and conflicts", a
   const fresh = JSON.parse(new TextDecoder().decode((await run("2")).stdout));
   assert.deepEqual(fresh, { ok: true, version: 3 });
   // Our connection sees the child's commit.
-  assert.equal(store.getInstance(init.id)?.currentStep, "step_from_child");
-  assert.equal(store.lastHistoryEntry(init.id)?.seq, 3);
+  assert.equal((await store.getInstance(init.id))?.currentStep, "step_from_child");
+  assert.equal((await store.lastHistoryEntry(init.id))?.seq, 3);
 });
 
 Deno.test("processes opening a brand-new file at once all succeed (one migrates)", async () => {
@@ -150,7 +152,7 @@ Deno.test("processes opening a brand-new file at once all succeed (one migrates)
       assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
       assert.deepEqual(JSON.parse(new TextDecoder().decode(output.stdout)), { ok: true });
     }
-    using store = disposable(openStore(tmp.path));
-    assert.equal(store.pinnedDefinition("h"), "{}");
+    using store = disposable(openSqliteStore(tmp.path));
+    assert.equal(await store.pinnedDefinition("h"), "{}");
   }
 });

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { ConflictError, UnknownInstanceError } from "../../src/errors.ts";
-import { openStore, type SqliteStore } from "../../src/store/sqlite.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/store.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
 /** A store at `path` holding instances `a` and `b` at version 1, its WAL emptied. */
 async function twoInstances(path: string): Promise<{ store: SqliteStore; a: string; b: string }> {
-  const store = openStore(path);
+  const store = openSqliteStore(path);
   const [a, b] = [newInstance(), newInstance()];
   await store.createInstance(a, startEntry());
   await store.createInstance(b, startEntry());
@@ -45,9 +45,9 @@ Deno.test("writes issued together share one commit, each with its own result or 
   assert.ok(unknown.status === "rejected" && unknown.reason instanceof UnknownInstanceError);
   // The loser's savepoint was rolled back alone: each instance has exactly its winner's entry.
   for (const [id, next] of [[a, "a2"], [b, "b2"]]) {
-    const { entries } = store.listHistory(id!, { limit: 10, offset: 0 });
+    const { entries } = await store.listHistory(id!, { limit: 10, offset: 0 });
     assert.deepEqual(entries.map((e) => e.decision.nextStep), ["identify_target", next]);
-    assert.equal(store.getInstance(id!)?.version, 2);
+    assert.equal((await store.getInstance(id!))?.version, 2);
   }
 
   // The same two advances awaited one by one commit twice, rewriting the shared pages.
@@ -63,7 +63,7 @@ Deno.test("writes issued together share one commit, each with its own result or 
 
 Deno.test("a batch that cannot start fails every write in it, and none is applied", async () => {
   using tmp = tempDbPath();
-  using store = disposable(openStore(tmp.path, { busyTimeoutMs: 20 }));
+  using store = disposable(openSqliteStore(tmp.path, { busyTimeoutMs: 20 }));
   const init = newInstance();
   await store.createInstance(init, startEntry());
   const other = new DatabaseSync(tmp.path);
@@ -78,17 +78,17 @@ Deno.test("a batch that cannot start fails every write in it, and none is applie
     assert.ok(result.status === "rejected");
     assert.match(String(result.reason), /locked by another process/);
   }
-  assert.equal(store.getInstance(init.id)?.version, 1);
-  assert.equal(store.pinnedDefinition("h"), undefined);
+  assert.equal((await store.getInstance(init.id))?.version, 1);
+  assert.equal(await store.pinnedDefinition("h"), undefined);
 });
 
 Deno.test("close commits the writes still queued", async () => {
   using tmp = tempDbPath();
-  const store = openStore(tmp.path);
+  const store = openSqliteStore(tmp.path);
   const init = newInstance();
   const created = store.createInstance(init, startEntry());
   store.close();
   assert.equal((await created).version, 1);
-  using reopened = disposable(openStore(tmp.path));
-  assert.equal(reopened.getInstance(init.id)?.version, 1);
+  using reopened = disposable(openSqliteStore(tmp.path));
+  assert.equal((await reopened.getInstance(init.id))?.version, 1);
 });

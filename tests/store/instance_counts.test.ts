@@ -1,16 +1,16 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { MIGRATIONS } from "../../src/store/schema.ts";
-import { openStore, type SqliteStore } from "../../src/store/sqlite.ts";
+import { MIGRATIONS } from "../../src/store/sqlite/schema.ts";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/store.ts";
 import type { InstanceQuery } from "../../src/store/types.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
-const total = (store: SqliteStore, query: Partial<InstanceQuery> = {}) =>
-  store.listInstances({ limit: 1, offset: 0, ...query }).total;
+const total = async (store: SqliteStore, query: Partial<InstanceQuery> = {}) =>
+  (await store.listInstances({ limit: 1, offset: 0, ...query })).total;
 
 Deno.test("list_instances totals follow starts, status changes and deletions", async () => {
   using tmp = tempDbPath();
-  using store = disposable(openStore(tmp.path));
+  using store = disposable(openSqliteStore(tmp.path));
   const save = [1, 2, 3].map(() => newInstance(crypto.randomUUID(), "SAVE"));
   const resume = newInstance(crypto.randomUUID(), "RESUME");
   for (const init of [...save, resume]) await store.createInstance(init, startEntry());
@@ -26,13 +26,13 @@ Deno.test("list_instances totals follow starts, status changes and deletions", a
     context: {},
   }, reportEntry("identify_target", "next"));
 
-  assert.equal(total(store), 4);
-  assert.equal(total(store, { workflowName: "SAVE" }), 3);
-  assert.equal(total(store, { status: "RUNNING" }), 3);
-  assert.equal(total(store, { status: "COMPLETED" }), 1);
-  assert.equal(total(store, { workflowName: "SAVE", status: "RUNNING" }), 2);
-  assert.equal(total(store, { workflowName: "SAVE", status: "CANCELLED" }), 0);
-  assert.equal(total(store, { workflowName: "NOPE" }), 0);
+  assert.equal(await total(store), 4);
+  assert.equal(await total(store, { workflowName: "SAVE" }), 3);
+  assert.equal(await total(store, { status: "RUNNING" }), 3);
+  assert.equal(await total(store, { status: "COMPLETED" }), 1);
+  assert.equal(await total(store, { workflowName: "SAVE", status: "RUNNING" }), 2);
+  assert.equal(await total(store, { workflowName: "SAVE", status: "CANCELLED" }), 0);
+  assert.equal(await total(store, { workflowName: "NOPE" }), 0);
 
   const raw = new DatabaseSync(tmp.path);
   try {
@@ -40,11 +40,11 @@ Deno.test("list_instances totals follow starts, status changes and deletions", a
   } finally {
     raw.close();
   }
-  assert.equal(total(store), 3);
-  assert.equal(total(store, { status: "COMPLETED" }), 0);
+  assert.equal(await total(store), 3);
+  assert.equal(await total(store, { status: "COMPLETED" }), 0);
 });
 
-Deno.test("upgrading a version-1 database counts the instances it already holds", () => {
+Deno.test("upgrading a version-1 database counts the instances it already holds", async () => {
   using tmp = tempDbPath();
   const raw = new DatabaseSync(tmp.path);
   raw.exec(MIGRATIONS[0]!.sql);
@@ -59,9 +59,9 @@ Deno.test("upgrading a version-1 database counts the instances it already holds"
   });
   raw.close();
 
-  using store = disposable(openStore(tmp.path));
-  assert.equal(total(store), 4);
-  assert.equal(total(store, { status: "FAILED" }), 2);
-  assert.equal(total(store, { workflowName: "SAVE", status: "RUNNING" }), 2);
-  assert.equal(total(store, { workflowName: "RESUME" }), 1);
+  using store = disposable(openSqliteStore(tmp.path));
+  assert.equal(await total(store), 4);
+  assert.equal(await total(store, { status: "FAILED" }), 2);
+  assert.equal(await total(store, { workflowName: "SAVE", status: "RUNNING" }), 2);
+  assert.equal(await total(store, { workflowName: "RESUME" }), 1);
 });

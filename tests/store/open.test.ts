@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { StorageError } from "../../src/errors.ts";
-import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/schema.ts";
-import { DatabaseLockedError, openStore } from "../../src/store/sqlite.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/schema.ts";
+import { DatabaseLockedError, openSqliteStore } from "../../src/store/sqlite/store.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
 const FIXTURES = new URL("./fixtures/", import.meta.url).pathname;
@@ -15,10 +15,10 @@ function isStorageError(pattern: RegExp): (error: unknown) => boolean {
   };
 }
 
-Deno.test("openStore creates missing parent folders and migrates to the current schema", () => {
+Deno.test("openSqliteStore creates missing parent folders and migrates to the current schema", () => {
   using tmp = tempDbPath();
   const path = `${tmp.dir}/a/b/c/workflows.sqlite`;
-  openStore(path).close();
+  openSqliteStore(path).close();
   const raw = new DatabaseSync(path);
   try {
     assert.equal(raw.prepare("PRAGMA user_version").get()?.user_version, SCHEMA_VERSION);
@@ -39,8 +39,8 @@ Deno.test("openStore creates missing parent folders and migrates to the current 
 
 Deno.test("reopening a migrated file runs no migration again", () => {
   using tmp = tempDbPath();
-  openStore(tmp.path).close();
-  openStore(tmp.path, { synchronous: "FULL" }).close();
+  openSqliteStore(tmp.path).close();
+  openSqliteStore(tmp.path, { synchronous: "FULL" }).close();
   const raw = new DatabaseSync(tmp.path);
   try {
     assert.equal(raw.prepare("PRAGMA user_version").get()?.user_version, SCHEMA_VERSION);
@@ -49,7 +49,7 @@ Deno.test("reopening a migrated file runs no migration again", () => {
   }
 });
 
-Deno.test("migration 4 keeps the history of a version-3 database, in a WITHOUT ROWID table", () => {
+Deno.test("migration 4 keeps the history of a version-3 database, in a WITHOUT ROWID table", async () => {
   using tmp = tempDbPath();
   const raw = new DatabaseSync(tmp.path);
   try {
@@ -67,9 +67,9 @@ Deno.test("migration 4 keeps the history of a version-3 database, in a WITHOUT R
   } finally {
     raw.close();
   }
-  const store = openStore(tmp.path);
+  const store = openSqliteStore(tmp.path);
   try {
-    const { entries, total } = store.listHistory("i", { limit: 10, offset: 0 });
+    const { entries, total } = await store.listHistory("i", { limit: 10, offset: 0 });
     assert.equal(total, 2);
     assert.deepEqual(entries.map((e) => [e.seq, e.step, e.decision.nextStep, e.requestHash]), [
       [1, null, "a", null],
@@ -93,7 +93,7 @@ Deno.test("migration 4 keeps the history of a version-3 database, in a WITHOUT R
 
 Deno.test("the hot queries use indexes: no table scans, no sorting", () => {
   using tmp = tempDbPath();
-  openStore(tmp.path).close();
+  openSqliteStore(tmp.path).close();
   const raw = new DatabaseSync(tmp.path);
   const plan = (sql: string) =>
     raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all().map((r) => String(r.detail)).join(" | ");
@@ -130,7 +130,7 @@ Deno.test("a database written by a newer server is refused and left unchanged", 
   raw.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
   raw.close();
   assert.throws(
-    () => openStore(tmp.path),
+    () => openSqliteStore(tmp.path),
     isStorageError(new RegExp(`schema version ${SCHEMA_VERSION + 1}.*Upgrade the server`, "s")),
   );
   const check = new DatabaseSync(tmp.path);
@@ -148,7 +148,7 @@ Deno.test("a database created by another program (tables, no version) is refused
   raw.exec("CREATE TABLE workflow_instances (instance_id TEXT PRIMARY KEY, state TEXT)");
   raw.close();
   assert.throws(
-    () => openStore(tmp.path),
+    () => openSqliteStore(tmp.path),
     isStorageError(/already has tables but no schema version.*new file/s),
   );
   const check = new DatabaseSync(tmp.path);
@@ -165,10 +165,10 @@ Deno.test("a file that is not a database gives a StorageError naming the path", 
   const garbage = "this is not sqlite\n".repeat(300);
   Deno.writeTextFileSync(tmp.path, garbage);
   assert.throws(
-    () => openStore(tmp.path),
+    () => openSqliteStore(tmp.path),
     isStorageError(/is not a usable SQLite database \(file is not a database\)/),
   );
-  assert.throws(() => openStore(tmp.path), isStorageError(new RegExp(tmp.path)));
+  assert.throws(() => openSqliteStore(tmp.path), isStorageError(new RegExp(tmp.path)));
   assert.equal(Deno.readTextFileSync(tmp.path), garbage, "the file is not touched");
 });
 
@@ -176,7 +176,7 @@ Deno.test("a parent path that cannot be created gives a StorageError naming the 
   using tmp = tempDbPath();
   Deno.writeTextFileSync(`${tmp.dir}/plain-file`, "x");
   assert.throws(
-    () => openStore(`${tmp.dir}/plain-file/sub/workflows.sqlite`),
+    () => openSqliteStore(`${tmp.dir}/plain-file/sub/workflows.sqlite`),
     isStorageError(/Cannot create the folder .*plain-file\/sub for the database/),
   );
 });
@@ -233,7 +233,7 @@ function openInChild(path: string): { ok: boolean; error?: string; message?: str
 Deno.test("a read-only database file gives a StorageError saying to make it writable", () => {
   using tmp = tempDbPath();
   Deno.chmodSync(tmp.dir, 0o755);
-  openStore(tmp.path).close();
+  openSqliteStore(tmp.path).close();
   Deno.chmodSync(tmp.path, 0o444);
   const result = openInChild(tmp.path);
   assert.equal(result.ok, false);
@@ -265,7 +265,7 @@ Deno.test("the child-process helper itself can open a writable database", () => 
 
 Deno.test("a database write-locked by another connection gives a 'locked' StorageError", async () => {
   using tmp = tempDbPath();
-  using store = disposable(openStore(tmp.path, { busyTimeoutMs: 50 }));
+  using store = disposable(openSqliteStore(tmp.path, { busyTimeoutMs: 50 }));
   const init = newInstance();
   await store.createInstance(init, startEntry());
 
@@ -289,17 +289,17 @@ Deno.test("a database write-locked by another connection gives a 'locked' Storag
     );
     // Opening needs the write lock too (the migration transaction proves the file is writable).
     assert.throws(
-      () => openStore(tmp.path, { busyTimeoutMs: 20 }),
+      () => openSqliteStore(tmp.path, { busyTimeoutMs: 20 }),
       isStorageError(/database is locked by another process for more than 20 ms/),
     );
     // WAL readers are not blocked by a writer.
-    assert.equal(store.getInstance(init.id)?.version, 1);
+    assert.equal((await store.getInstance(init.id))?.version, 1);
   } finally {
     other.exec("ROLLBACK");
     other.close();
   }
   // Nothing was half-applied, and the store works again once the lock is gone.
-  assert.equal(store.listHistory(init.id, { limit: 10, offset: 0 }).total, 1);
+  assert.equal((await store.listHistory(init.id, { limit: 10, offset: 0 })).total, 1);
   const change = { status: "RUNNING" as const, currentStep: "b", context: {} };
   assert.equal(
     (await store.applyTransition(init.id, 1, change, reportEntry("identify_target", "b"))).version,
@@ -309,5 +309,8 @@ Deno.test("a database write-locked by another connection gives a 'locked' Storag
 
 Deno.test("invalid options are rejected with a StorageError", () => {
   using tmp = tempDbPath();
-  assert.throws(() => openStore(tmp.path, { busyTimeoutMs: -1 }), isStorageError(/busyTimeoutMs/));
+  assert.throws(
+    () => openSqliteStore(tmp.path, { busyTimeoutMs: -1 }),
+    isStorageError(/busyTimeoutMs/),
+  );
 });

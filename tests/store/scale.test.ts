@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { openStore } from "../../src/store/sqlite.ts";
+import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import { disposable, newInstance, reportEntry, startEntry, tempDbPath } from "./helpers.ts";
 
 Deno.test("with ~20k history rows, lookups and pages still return the right rows", async () => {
   using tmp = tempDbPath();
-  using store = disposable(openStore(tmp.path));
+  using store = disposable(openSqliteStore(tmp.path));
   const instances = 200;
   const stepsEach = 100;
   const ids: string[] = [];
@@ -26,20 +26,20 @@ Deno.test("with ~20k history rows, lookups and pages still return the right rows
   }
 
   const probe = ids[137]!;
-  const instance = store.getInstance(probe);
+  const instance = await store.getInstance(probe);
   assert.equal(instance?.version, stepsEach);
   assert.equal(instance?.historyLength, stepsEach);
 
-  const page = store.listHistory(probe, { limit: 10, offset: 50 });
+  const page = await store.listHistory(probe, { limit: 10, offset: 50 });
   assert.equal(page.total, stepsEach);
   assert.deepEqual(page.entries.map((e) => e.seq), [51, 52, 53, 54, 55, 56, 57, 58, 59, 60]);
   assert.ok(page.entries.every((e) => e.instanceId === probe));
-  assert.deepEqual(store.recentHistory(probe, 3).map((e) => e.seq), [98, 99, 100]);
-  assert.equal(store.lastHistoryEntry(probe)?.seq, stepsEach);
+  assert.deepEqual((await store.recentHistory(probe, 3)).map((e) => e.seq), [98, 99, 100]);
+  assert.equal((await store.lastHistoryEntry(probe))?.seq, stepsEach);
 
-  const total = store.listInstances({ limit: 1, offset: 0 }).total;
+  const total = (await store.listInstances({ limit: 1, offset: 0 })).total;
   assert.equal(total, instances);
-  const completed = store.listInstances({ status: "COMPLETED", limit: 500, offset: 0 });
+  const completed = await store.listInstances({ status: "COMPLETED", limit: 500, offset: 0 });
   assert.equal(completed.total, instances / 4);
   assert.deepEqual(
     new Set(completed.instances.map((i) => i.id)),
@@ -53,7 +53,7 @@ Deno.test("with ~20k history rows, lookups and pages still return the right rows
       "ordered by createdAt desc, then id desc",
     );
   }
-  const savedRunning = store.listInstances({
+  const savedRunning = await store.listInstances({
     workflowName: "SAVE",
     status: "RUNNING",
     limit: 500,
