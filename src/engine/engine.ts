@@ -13,7 +13,6 @@
  * @module
  */
 import { declaredRoute } from "../decide/route.ts";
-import { resolveStepName } from "../decide/step_name.ts";
 import type { DecisionCall, DecisionMaker } from "../decide/types.ts";
 import {
   type Definitions,
@@ -23,7 +22,6 @@ import {
 } from "../definitions/types.ts";
 import {
   ConflictError,
-  DecisionError,
   InstanceFinishedError,
   InvalidInputError,
   StaleReportError,
@@ -43,8 +41,10 @@ import {
   type RunSnapshot,
   type Store,
 } from "../store/types.ts";
+import { type Decided, decideNext } from "./decide_next.ts";
+import { addDefinitionNotice } from "./definition_notice.ts";
 import { applyInputs } from "./inputs.ts";
-import { checkJsonShape, checkSize, MAX_CONTEXT_BYTES, mergeContext } from "./limits.ts";
+import { checkSize, MAX_CONTEXT_BYTES, mergeContext } from "./limits.ts";
 import { PinnedDefinitions } from "./pinned.ts";
 import { explainMismatch, reconciliation } from "./reconcile.ts";
 import { type AdvanceRequest, advanceRequest } from "./request.ts";
@@ -53,22 +53,11 @@ import { historyView, statusView, stepResponse } from "./views.ts";
 
 export { MAX_CONTEXT_BYTES, MAX_REPORT_BYTES } from "./limits.ts";
 
-/** How many recent history entries a decision maker sees. */
-const HISTORY_WINDOW = 5;
-
 /** The definition and step a report is about, and the context with its updates merged. */
 interface ReportTarget {
   definition: WorkflowDefinition;
   step: StepDefinition;
   context: JsonObject;
-}
-
-/** Where a run goes next, and why. */
-interface Decided {
-  nextStep: string;
-  status: InstanceStatus;
-  context: JsonObject;
-  decision: Decision;
 }
 
 /** What the advance's plan found: an answer already, an AI decision to make, or a missing definition. */
@@ -171,7 +160,7 @@ export class WorkflowEngine {
         continue;
       }
       if ("answer" in planned) {
-        this.#addDefinitionNotice(planned.answer, planned.instance);
+        addDefinitionNotice(this.#definitions, planned.answer, planned.instance);
         return planned.answer;
       }
       return await this.#advanceByDecision(planned.instance, planned.target, request, call);
@@ -223,7 +212,11 @@ export class WorkflowEngine {
     request: AdvanceRequest,
     call?: DecisionCall,
   ): Promise<StepResponse> {
-    const decided = await this.#decide(instance, definition, step, request.report, context, call);
+    const decided = await decideNext(
+      { decider: this.#decider, store: this.#store },
+      { instance, definition, step, report: request.report, context },
+      call,
+    );
     const { answer, change, entry } = transitionTo(instance, definition, step, request, decided);
     const written = await this.#store.transition(instance.id, (current) => {
       if (current.instance.version === instance.version) return { value: answer, change, entry };
@@ -232,7 +225,7 @@ export class WorkflowEngine {
       if (replay) return { value: replay };
       throw new ConflictError(instance.id);
     });
-    this.#addDefinitionNotice(written, instance);
+    addDefinitionNotice(this.#definitions, written, instance);
     return written;
   }
 
@@ -303,7 +296,7 @@ export class WorkflowEngine {
     const context = mergeContext(instance.context, contextUpdates);
     const decision: Decision = { source: "resume", nextStep: actual, reasoning: action };
     const response = stepResponse(definition, instanceId, "RUNNING", actual, context, decision);
-    this.#addDefinitionNotice(response, instance);
+    addDefinitionNotice(this.#definitions, response, instance);
     // A resume that only confirms the client's step is a read: recording it would bump the
     // version (failing a concurrent advance) and fill the history. Differences are recorded.
     const changes = assumedStep !== actual || contextUpdates !== undefined ||
@@ -366,82 +359,10 @@ export class WorkflowEngine {
     return { entries: entries.map(historyView), total };
   }
 
-  async #decide(
-    instance: Instance,
-    definition: WorkflowDefinition,
-    step: StepDefinition,
-    report: Report,
-    context: JsonObject,
-    call?: DecisionCall,
-  ): Promise<Decided> {
-    const started = performance.now();
-    const recentHistory = await this.#store.recentHistory(instance.id, HISTORY_WINDOW);
-    const output = await this.#decider.decide(
-      { workflow: definition, currentStep: step, report, context, recentHistory },
-      call,
-    );
-    const resolved = resolveStepName(definition, output.nextStepName);
-    if (resolved === undefined) {
-      throw new DecisionError(
-        `The ${this.#decider.name} decision maker chose '${output.nextStepName}', which is not a ` +
-          `step of workflow '${definition.name}'. Nothing was changed; retry the call.`,
-      );
-    }
-    const finished = resolved === FINISH || output.status !== "RUNNING";
-    const nextStep = finished ? FINISH : resolved;
-    const status: InstanceStatus = finished
-      ? (output.status === "FAILED" ? "FAILED" : "COMPLETED")
-      : "RUNNING";
-    let updated: JsonObject;
-    try {
-      // Shape first: merging a pathologically deep answer would overflow the stack.
-      checkJsonShape("updated_context", output.updatedContext);
-      updated = mergeContext(context, output.updatedContext);
-    } catch (error) {
-      throw new DecisionError(
-        `The ${this.#decider.name} decision maker's updated_context was refused: ` +
-          `${(error as Error).message} Nothing was changed; retry the call.`,
-      );
-    }
-    return {
-      nextStep,
-      status,
-      context: updated,
-      decision: {
-        source: "ai",
-        nextStep,
-        reasoning: output.reasoning,
-        model: output.model,
-        tokensIn: output.tokensIn,
-        tokensOut: output.tokensOut,
-        latencyMs: Math.round(performance.now() - started),
-      },
-    };
-  }
-
   async #instance(id: string): Promise<Instance> {
     const instance = await this.#store.getInstance(id);
     if (!instance) throw new UnknownInstanceError(id);
     return instance;
-  }
-
-  /** Tell the client when the workflow's files changed since the run started. */
-  #addDefinitionNotice(response: StepResponse, instance: Instance): void {
-    let current: string;
-    try {
-      current = this.#definitions.get(instance.workflowName).hash;
-    } catch (error) {
-      response.definition_notice = `Workflow '${instance.workflowName}' can no longer be loaded ` +
-        `(${(error as Error).message.split("\n")[0]}); this run continues with the version it ` +
-        `started with.`;
-      return;
-    }
-    if (current !== instance.definitionHash) {
-      response.definition_notice =
-        `Workflow '${instance.workflowName}' changed on disk since this ` +
-        `run started; the run continues with the version it started with. Start a new run to use ` +
-        `the new version.`;
-    }
   }
 }
 
