@@ -19,6 +19,8 @@ export const ENV_VARS = [
   "WORKFLOW_DEFINITIONS_DIR",
   "WORKFLOW_DB_PATH",
   "WORKFLOW_DB_SYNCHRONOUS",
+  "WORKFLOW_DB_URL",
+  "WORKFLOW_DB_POOL_SIZE",
   "AI_PROVIDER",
   "GEMINI_MODEL_NAME",
   "AI_MODEL_NAME",
@@ -33,6 +35,7 @@ export const ENV_VARS = [
 
 /** Variables whose values are secrets: configuration errors never print them. */
 const SECRET_VARS: ReadonlySet<string> = new Set([
+  "WORKFLOW_DB_URL",
   "AI_SERVICE_API_KEY",
   "GEMINI_API_KEY",
   "MCP_HTTP_TOKEN",
@@ -58,6 +61,8 @@ export const FLAG_TO_ENV: Readonly<Record<string, EnvVar>> = {
   "workflows-dir": "WORKFLOW_DEFINITIONS_DIR",
   "db-path": "WORKFLOW_DB_PATH",
   "db-synchronous": "WORKFLOW_DB_SYNCHRONOUS",
+  "db-url": "WORKFLOW_DB_URL",
+  "db-pool-size": "WORKFLOW_DB_POOL_SIZE",
   "ai-provider": "AI_PROVIDER",
   "gemini-model": "GEMINI_MODEL_NAME",
   "ai-model": "AI_MODEL_NAME",
@@ -75,8 +80,13 @@ export type Provider = typeof PROVIDERS[number];
 export interface Config {
   /** `WORKFLOW_DEFINITIONS_DIR`, else `./workflows` if it exists, else the built-in workflows. */
   definitionsDir: string;
+  /** The SQLite file (used when `dbUrl` is unset). */
   dbPath: string;
   dbSynchronous: "NORMAL" | "FULL";
+  /** `postgres://user:password@host:port/db`: store runs in PostgreSQL instead of SQLite. */
+  dbUrl?: string;
+  /** Most connections a PostgreSQL store opens at once. */
+  dbPoolSize: number;
   aiProvider: Provider;
   /** How the provider was chosen, for the one start-up line on stderr. */
   aiProviderReason: string;
@@ -92,10 +102,26 @@ export interface Config {
 
 const truthy = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v?.trim() ?? "");
 
+/** Whether `value` is a PostgreSQL connection URL naming a host and a database. */
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return /^postgres(ql)?:$/.test(url.protocol) && url.hostname !== "" &&
+      url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
 const rawSchema = z.object({
   WORKFLOW_DEFINITIONS_DIR: z.string().min(1).optional(),
   WORKFLOW_DB_PATH: z.string().min(1).default("./data/workflows.sqlite"),
   WORKFLOW_DB_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
+  WORKFLOW_DB_URL: z.string().refine(
+    isPostgresUrl,
+    "expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+  ).optional(),
+  WORKFLOW_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   AI_PROVIDER: z.enum(PROVIDERS).optional(),
   GEMINI_MODEL_NAME: z.string().min(1).default("gemini-2.5-flash"),
   AI_MODEL_NAME: z.string().min(1).optional(),
@@ -195,6 +221,8 @@ export function loadConfig(
       : defaultDefinitionsDir(),
     dbPath: resolve(raw.WORKFLOW_DB_PATH),
     dbSynchronous: raw.WORKFLOW_DB_SYNCHRONOUS,
+    dbUrl: raw.WORKFLOW_DB_URL,
+    dbPoolSize: raw.WORKFLOW_DB_POOL_SIZE,
     aiProvider: provider,
     aiProviderReason: reason,
     geminiModelName: raw.GEMINI_MODEL_NAME,

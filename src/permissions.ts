@@ -41,9 +41,20 @@ export const HTTP_RUNTIME_FLAG = "--unstable-no-legacy-abort";
 /** `--allow-env` for the variables we read (and the libraries' ones we clear at start). */
 export const ENV_FLAG = `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`;
 
-/** Network destinations (`host[:port]`) this process needs: the AI host and the HTTP bind address. */
+/** The PostgreSQL server as `host:port` (5432 when the URL names none), if one is configured. */
+export function databaseHost(config: Config): string | undefined {
+  if (config.dbUrl === undefined) return undefined;
+  const url = new URL(config.dbUrl);
+  return `${url.hostname}:${url.port || "5432"}`;
+}
+
+/**
+ * Network destinations (`host[:port]`) this process needs: the AI host, the PostgreSQL server and
+ * the HTTP bind address.
+ */
 function netHosts(config: Config, httpBind: string | undefined): string[] {
-  return [...aiHosts(config), ...(httpBind ? [httpBind] : [])];
+  const database = databaseHost(config);
+  return [...aiHosts(config), ...(database ? [database] : []), ...(httpBind ? [httpBind] : [])];
 }
 
 /**
@@ -51,10 +62,11 @@ function netHosts(config: Config, httpBind: string | undefined): string[] {
  * `--allow-net` for it and `HTTP_RUNTIME_FLAG`.
  */
 export function permissionFlags(config: Config, options: { httpBind?: string } = {}): string[] {
-  const dbDir = dirname(config.dbPath);
+  // With PostgreSQL no database file is touched: only the workflows are read, nothing written.
+  const dbDirs = config.dbUrl === undefined ? withRealPath(dirname(config.dbPath)) : [];
   const flags = [
-    `--allow-read=${[...withRealPath(config.definitionsDir), ...withRealPath(dbDir)].join(",")}`,
-    `--allow-write=${withRealPath(dbDir).join(",")}`,
+    `--allow-read=${[...withRealPath(config.definitionsDir), ...dbDirs].join(",")}`,
+    ...(dbDirs.length ? [`--allow-write=${dbDirs.join(",")}`] : []),
     ENV_FLAG,
   ];
   const net = netHosts(config, options.httpBind);

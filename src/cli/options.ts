@@ -8,6 +8,8 @@ export const CLI_OPTIONS = {
   "workflows-dir": { type: "string" },
   "db-path": { type: "string" },
   "db-synchronous": { type: "string" },
+  "db-url": { type: "string" },
+  "db-pool-size": { type: "string" },
   "ai-provider": { type: "string" },
   "gemini-model": { type: "string" },
   "ai-model": { type: "string" },

@@ -1,6 +1,7 @@
 /**
- * Row <-> object mapping for the SQLite store. The database is ours, so checks are cheap
- * (column types and JSON shapes), but a row that fails them is reported, never passed on.
+ * Row <-> object mapping shared by every backend: both store the same columns, JSON as text and
+ * timestamps as ISO-8601 text. The database is ours, so checks are cheap (column types and JSON
+ * shapes), but a row that fails them is reported, never passed on.
  *
  * @example
  * ```ts
@@ -9,7 +10,6 @@
  * ```
  * @module
  */
-import type { SQLOutputValue } from "node:sqlite";
 import { StorageError } from "../errors.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import {
@@ -22,8 +22,18 @@ import {
   type Report,
 } from "./types.ts";
 
-/** A row as `node:sqlite` returns it. */
-export type Row = Record<string, SQLOutputValue>;
+/** A row as a driver returns it: column name -> value. */
+export type Row = Record<string, unknown>;
+
+/** The current time as an ISO-8601 UTC timestamp with milliseconds (`2026-01-02T03:04:05.678Z`). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}
+
+/** An optional count or duration as the integer column stores it. */
+export function optionalInt(value: number | undefined): number | null {
+  return value === undefined ? null : Math.round(value);
+}
 
 const STATUSES: ReadonlySet<string> = new Set(INSTANCE_STATUSES);
 const SOURCES: ReadonlySet<string> = new Set(DECISION_SOURCES);
@@ -40,8 +50,8 @@ export const HISTORY_COLUMNS: string =
 
 function corrupt(table: string, column: string, detail: string): StorageError {
   return new StorageError(
-    `The database holds an invalid value in ${table}.${column} (${detail}). The file was changed ` +
-      `outside this server; restore it from a backup or point WORKFLOW_DB_PATH at a new file.`,
+    `The database holds an invalid value in ${table}.${column} (${detail}). It was changed ` +
+      `outside this server; restore it from a backup or point the server at a new database.`,
   );
 }
 

@@ -102,6 +102,17 @@ export interface InstanceChange {
 }
 
 /**
+ * What `Store.transition` hands its plan: the instance as read inside the write (or as read at the
+ * version the write is conditioned on) and its last history entry, so the plan is a pure function
+ * of them and never reads the store itself.
+ */
+export interface RunSnapshot {
+  instance: Instance;
+  /** The entry with `seq === instance.historyLength` (undefined only for a run without history). */
+  last: HistoryEntry | undefined;
+}
+
+/**
  * What `Store.transition`'s plan decided: the value to resolve with and, unless nothing is to be
  * written, the change and its history entry.
  */
@@ -118,21 +129,33 @@ export interface InstanceQuery {
   offset: number;
 }
 
+/** The backends a `Store` can be (see `src/store/open.ts`). */
+export type StoreKind = "sqlite" | "postgres";
+
 /**
- * Durable storage of instances, history and pinned definitions. Each write is atomic and its
- * promise settles only once it is committed (or known not to be); writes issued together may share
+ * Durable storage of instances, history and pinned definitions, the same contract for every
+ * backend (`tests/store/contract.ts` pins it). Every method is async; each write is atomic and its
+ * promise settles only once it is committed (or known not to be). Writes issued together may share
  * one commit, each still succeeding or failing on its own.
  */
 export interface Store {
-  /** Insert a new instance (version 1) and its first history entry atomically. */
+  /** Which backend this is. */
+  readonly kind: StoreKind;
+  /** Where the data lives, safe to log: a file path, or a database URL without its password. */
+  readonly location: string;
+  /**
+   * Insert a new instance (version 1) and its first history entry (seq 1) atomically.
+   * @throws {StorageError} the id is already used
+   */
   createInstance(
     init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
     entry: NewHistoryEntry,
   ): Promise<Instance>;
-  getInstance(id: string): Instance | undefined;
+  /** The instance with this id, or `undefined`. */
+  getInstance(id: string): Promise<Instance | undefined>;
   /**
    * Apply a change and append its history entry atomically, only if the instance is still at
-   * `expectedVersion`.
+   * `expectedVersion`; resolves with the instance as written.
    * @throws {ConflictError} the version moved (another call won)
    * @throws {UnknownInstanceError}
    */
@@ -143,26 +166,28 @@ export interface Store {
     entry: NewHistoryEntry,
   ): Promise<Instance>;
   /**
-   * Read the instance inside a write transaction, let `plan` (synchronous) decide, and apply the
-   * transition it returns in that same transaction; nothing is written when `plan` throws or
-   * returns no change. Resolves with the plan's value once committed.
+   * Read the run, let `plan` (synchronous, pure) decide, and write the transition it returns so
+   * that nothing can come between the read and the write: under a write lock, or conditioned on
+   * the version read and planned again when another writer moved it first. Nothing is written
+   * when `plan` throws or returns no change. Resolves with the plan's value once committed.
    * @throws {UnknownInstanceError}
    */
-  transition<T>(id: string, plan: (instance: Instance) => PlannedTransition<T>): Promise<T>;
+  transition<T>(id: string, plan: (run: RunSnapshot) => PlannedTransition<T>): Promise<T>;
   /** The most recent history entry, if any. */
-  lastHistoryEntry(id: string): HistoryEntry | undefined;
-  /** History in sequence order; `total` counts all rows for the instance. */
+  lastHistoryEntry(id: string): Promise<HistoryEntry | undefined>;
+  /** History in sequence order; `total` counts all rows for the instance (0 if unknown). */
   listHistory(
     id: string,
     page: { limit: number; offset: number },
-  ): { entries: HistoryEntry[]; total: number };
+  ): Promise<{ entries: HistoryEntry[]; total: number }>;
   /** The last `count` history entries, oldest first. */
-  recentHistory(id: string, count: number): HistoryEntry[];
-  /** Newest first (by `createdAt`, then id), so pages stay stable while runs advance. */
-  listInstances(query: InstanceQuery): { instances: Instance[]; total: number };
+  recentHistory(id: string, count: number): Promise<HistoryEntry[]>;
+  /** Newest started first (by `createdAt`, then id), so pages stay stable while runs advance. */
+  listInstances(query: InstanceQuery): Promise<{ instances: Instance[]; total: number }>;
   /** Remember a definition by hash (no-op if already stored). */
   pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void>;
   /** A pinned definition's JSON, if stored. */
-  pinnedDefinition(hash: string): string | undefined;
-  close(): void;
+  pinnedDefinition(hash: string): Promise<string | undefined>;
+  /** Commit what is queued, then release the connection(s) (idempotent). */
+  close(): Promise<void>;
 }

@@ -1,0 +1,111 @@
+/**
+ * Group commit for one SQLite connection: the writes issued before the queued microtask that
+ * flushes them (e.g. by every request of one stdio chunk) share one `BEGIN IMMEDIATE` transaction,
+ * each in its own savepoint, and every caller's promise settles only after that transaction's
+ * `COMMIT`, so no caller answers its client before its change is durable.
+ *
+ * @example
+ * ```ts
+ * import { GroupCommit } from "./group_commit.ts";
+ * const commits = new GroupCommit(db, { path, busyTimeoutMs: 5000 });
+ * await commits.write("pinning", () => insert.run(...));
+ * ```
+ * @module
+ */
+import type { DatabaseSync, StatementSync } from "node:sqlite";
+import type { OrchestratorError } from "../../errors.ts";
+import { type DatabaseLabel, sqliteError } from "./errors.ts";
+import { rollbackQuietly } from "./open.ts";
+
+/** A write waiting for the next group commit, with the callbacks of its caller's promise. */
+interface QueuedWrite {
+  what: string;
+  apply: () => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** How one write of a batch ended; callers learn it only after the batch's COMMIT. */
+type Outcome = { ok: true; value: unknown } | { ok: false; error: OrchestratorError };
+
+/** The write queue of one connection and the transaction statements it commits with. */
+export class GroupCommit {
+  readonly #db: DatabaseSync;
+  readonly #label: DatabaseLabel;
+  readonly #begin: StatementSync;
+  readonly #commit: StatementSync;
+  readonly #savepoint: StatementSync;
+  readonly #rollbackToSavepoint: StatementSync;
+  readonly #releaseSavepoint: StatementSync;
+  /** Writes issued since the last group commit, in order. */
+  #queue: QueuedWrite[] = [];
+
+  constructor(db: DatabaseSync, label: DatabaseLabel) {
+    this.#db = db;
+    this.#label = label;
+    this.#begin = db.prepare("BEGIN IMMEDIATE");
+    this.#commit = db.prepare("COMMIT");
+    this.#savepoint = db.prepare("SAVEPOINT queued_write");
+    this.#rollbackToSavepoint = db.prepare("ROLLBACK TO queued_write");
+    this.#releaseSavepoint = db.prepare("RELEASE queued_write");
+  }
+
+  /**
+   * Queue `apply` for the next group commit, a microtask queued by the first write: it runs after
+   * the microtasks already queued, so the writes of requests dispatched together share one
+   * `COMMIT` instead of paying one each, and a lone write is committed without waiting for another
+   * event-loop iteration. `apply` runs inside the write transaction: what it reads, no other
+   * writer can change before the commit.
+   */
+  write<T>(what: string, apply: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ what, apply, resolve: resolve as (value: unknown) => void, reject });
+      if (this.#queue.length === 1) queueMicrotask(() => this.flush());
+    });
+  }
+
+  /**
+   * Commit every queued write in one `BEGIN IMMEDIATE` … `COMMIT` (the lock also orders us with
+   * other processes), then settle the callers. In a batch of several, each write runs in its own
+   * savepoint: one that fails (a version conflict) is rolled back alone and the others commit.
+   * When `BEGIN` or `COMMIT` fails, or SQLite abandoned the transaction, no write of the batch was
+   * kept and every caller gets the error.
+   */
+  flush(): void {
+    const batch = this.#queue;
+    if (batch.length === 0 || !this.#db.isOpen) return;
+    this.#queue = [];
+    let outcomes: Outcome[];
+    try {
+      this.#begin.run();
+      outcomes = batch.length === 1
+        ? [{ ok: true, value: batch[0]!.apply() }]
+        : batch.map((write) => this.#applyInSavepoint(write));
+      this.#commit.run();
+    } catch (error) {
+      rollbackQuietly(this.#db);
+      for (const write of batch) write.reject(sqliteError(error, this.#label, write.what));
+      return;
+    }
+    batch.forEach((write, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) write.resolve(outcome.value);
+      else write.reject(outcome.error);
+    });
+  }
+
+  /** Apply one write of a batch in a savepoint; throws only when the whole transaction is lost. */
+  #applyInSavepoint(write: QueuedWrite): Outcome {
+    this.#savepoint.run();
+    try {
+      const value = write.apply();
+      this.#releaseSavepoint.run();
+      return { ok: true, value };
+    } catch (error) {
+      if (!this.#db.isTransaction) throw error;
+      this.#rollbackToSavepoint.run();
+      this.#releaseSavepoint.run();
+      return { ok: false, error: sqliteError(error, this.#label, write.what) };
+    }
+  }
+}

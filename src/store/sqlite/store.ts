@@ -1,0 +1,344 @@
+/**
+ * The SQLite implementation of `Store` on `node:sqlite` (the embedded default): one connection,
+ * statements prepared once, writes group-committed (`group_commit.ts`). A transition reads the run
+ * inside the write transaction (`BEGIN IMMEDIATE` also orders us with other processes), so two
+ * concurrent advances of one instance — from this process or another, in one batch or not — end
+ * with exactly one winner; the other gets a `ConflictError` or its plan's refusal.
+ *
+ * @example
+ * ```ts
+ * import { openSqliteStore } from "./store.ts";
+ * const store = openSqliteStore("./data/workflows.sqlite");
+ * const instance = await store.getInstance("0b6e…");
+ * await store.close();
+ * ```
+ * @module
+ */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import { ConflictError, StorageError, UnknownInstanceError } from "../../errors.ts";
+import type { JsonObject } from "../../json.ts";
+import { checkCount, checkPage } from "../paging.ts";
+import { historyFromRow, instanceFromRow, nowIso, optionalInt, type Row } from "../rows.ts";
+import {
+  FINISHED_STATUSES,
+  type HistoryEntry,
+  type Instance,
+  type InstanceChange,
+  type InstanceQuery,
+  MAX_PAGE_SIZE,
+  type NewHistoryEntry,
+  type PlannedTransition,
+  type RunSnapshot,
+  type Store,
+} from "../types.ts";
+import { type DatabaseLabel, sqliteError } from "./errors.ts";
+import { GroupCommit } from "./group_commit.ts";
+import { openDatabase, rollbackQuietly, type SqliteOptions, sqliteSettings } from "./open.ts";
+import { type ListKey, prepareStatements, type Statements } from "./statements.ts";
+
+export type { SqliteOptions } from "./open.ts";
+export { DatabaseLockedError } from "./errors.ts";
+
+/**
+ * Open (creating if needed) the SQLite database at `path` and bring its schema up to date.
+ * `":memory:"` gives a private in-memory database (for tests).
+ * @throws {StorageError} the folder cannot be created, the file is not a database, is read-only,
+ * is locked for longer than the busy timeout, or was written by a newer server.
+ */
+export function openSqliteStore(path: string, options: SqliteOptions = {}): SqliteStore {
+  return new SqliteStore(path, options);
+}
+
+/** `Store` backed by one `node:sqlite` connection. Not safe to share across workers; open one each. */
+export class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  /** The database file this store was opened on. */
+  readonly path: string;
+  readonly location: string;
+  readonly #label: DatabaseLabel;
+  readonly #db: DatabaseSync;
+  readonly #sql: Statements;
+  readonly #commits: GroupCommit;
+  #closed = false;
+
+  /** Prefer `openSqliteStore`; this opens, configures and migrates the database at `path`. */
+  constructor(path: string, options: SqliteOptions = {}) {
+    const { synchronous, ...label } = sqliteSettings(path, options);
+    this.path = this.location = path;
+    this.#label = label;
+    this.#db = openDatabase(label, synchronous);
+    try {
+      this.#sql = prepareStatements(this.#db);
+      this.#commits = new GroupCommit(this.#db, label);
+    } catch (error) {
+      this.#db.close();
+      throw sqliteError(error, label, "opening it");
+    }
+  }
+
+  createInstance(
+    init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
+    entry: NewHistoryEntry,
+  ): Promise<Instance> {
+    return this.#write(`creating instance '${init.id}'`, () => {
+      const now = nowIso();
+      const contextJson = JSON.stringify(init.context);
+      const completedAt = FINISHED_STATUSES.has(init.status) ? now : null;
+      this.#sql.insertInstance.run(
+        init.id,
+        init.workflowName,
+        init.definitionHash,
+        init.status,
+        init.currentStep,
+        contextJson,
+        now,
+        now,
+        completedAt,
+      );
+      this.#appendHistory(init.id, 1, entry, now);
+      return {
+        id: init.id,
+        workflowName: init.workflowName,
+        definitionHash: init.definitionHash,
+        status: init.status,
+        currentStep: init.currentStep,
+        // Parsed back from what was stored, so it equals what `getInstance` will return.
+        context: JSON.parse(contextJson) as JsonObject,
+        version: 1,
+        historyLength: 1,
+        createdAt: now,
+        updatedAt: now,
+        completedAt,
+      };
+    });
+  }
+
+  getInstance(id: string): Promise<Instance | undefined> {
+    return this.#read(`reading instance '${id}'`, () => this.#instance(id));
+  }
+
+  applyTransition(
+    id: string,
+    expectedVersion: number,
+    change: InstanceChange,
+    entry: NewHistoryEntry,
+  ): Promise<Instance> {
+    return this.#write(`advancing instance '${id}'`, () => {
+      const { row, contextJson, now } = this.#transitionNow(id, expectedVersion, change, entry);
+      return instanceFromRow({
+        ...row,
+        id,
+        status: change.status,
+        current_step: change.currentStep,
+        context: contextJson,
+        updated_at: now,
+      });
+    });
+  }
+
+  /**
+   * Read the run inside the next group commit's write transaction, let `plan` decide, and apply
+   * the transition it returns in the same transaction: no other writer can come between the read
+   * and the write, and the read needs no transaction of its own.
+   */
+  transition<T>(id: string, plan: (run: RunSnapshot) => PlannedTransition<T>): Promise<T> {
+    return this.#write(`advancing instance '${id}'`, () => {
+      const instance = this.#instance(id);
+      if (instance === undefined) throw new UnknownInstanceError(id);
+      const lastRow = this.#sql.historyEntry.get(id, instance.historyLength);
+      const planned = plan({
+        instance,
+        last: lastRow === undefined ? undefined : historyFromRow(lastRow),
+      });
+      if (planned.change) {
+        this.#transitionNow(id, instance.version, planned.change, planned.entry);
+      }
+      return planned.value;
+    });
+  }
+
+  lastHistoryEntry(id: string): Promise<HistoryEntry | undefined> {
+    return this.#read(`reading the history of instance '${id}'`, () => {
+      const row = this.#sql.lastHistory.get(id);
+      return row === undefined ? undefined : historyFromRow(row);
+    });
+  }
+
+  listHistory(
+    id: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ entries: HistoryEntry[]; total: number }> {
+    return this.#snapshot(`reading the history of instance '${id}'`, () => {
+      checkPage(page.limit, page.offset);
+      const lengthRow = this.#sql.historyLength.get(id);
+      const total = lengthRow === undefined ? 0 : Number(lengthRow.history_length);
+      const entries = this.#sql.historyPage.all(id, page.limit, page.offset).map(historyFromRow);
+      return { entries, total };
+    });
+  }
+
+  recentHistory(id: string, count: number): Promise<HistoryEntry[]> {
+    return this.#read(`reading the history of instance '${id}'`, () => {
+      checkCount(count);
+      if (count === 0) return [];
+      return this.#sql.recentHistory.all(id, count).map(historyFromRow).reverse();
+    });
+  }
+
+  listInstances(query: InstanceQuery): Promise<{ instances: Instance[]; total: number }> {
+    return this.#snapshot("listing instances", () => {
+      checkPage(query.limit, query.offset, MAX_PAGE_SIZE);
+      const params: SQLInputValue[] = [];
+      let key: ListKey = "";
+      if (query.workflowName !== undefined) {
+        params.push(query.workflowName);
+        key = "w";
+      }
+      if (query.status !== undefined) {
+        params.push(query.status);
+        key = key === "w" ? "ws" : "s";
+      }
+      const countRow = this.#sql.countInstances[key].get(...params);
+      const total = countRow === undefined ? 0 : Number(countRow.n);
+      const instances = this.#sql.listInstances[key]
+        .all(...params, query.limit, query.offset)
+        .map(instanceFromRow);
+      return { instances, total };
+    });
+  }
+
+  pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void> {
+    return this.#write(`pinning definition ${hash}`, () => {
+      this.#sql.insertDefinition.run(hash, workflowName, definitionJson, nowIso());
+    });
+  }
+
+  pinnedDefinition(hash: string): Promise<string | undefined> {
+    return this.#read(`reading definition ${hash}`, () => {
+      const row = this.#sql.selectDefinition.get(hash);
+      return row === undefined ? undefined : String(row.body);
+    });
+  }
+
+  /**
+   * Commit the writes still queued, then close the connection (idempotent); later calls fail with
+   * a `StorageError`.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#commits.flush();
+    this.#closed = true;
+    try {
+      // Keeps the query planner's statistics fresh for the next start. Only an optimization:
+      // when another process holds the write lock it is skipped rather than failing the close.
+      this.#db.exec("PRAGMA optimize");
+    } catch {
+      // Nothing to report: the data is already committed.
+    }
+    this.#db.close();
+    return Promise.resolve();
+  }
+
+  #instance(id: string): Instance | undefined {
+    const row = this.#sql.selectInstance.get(id);
+    return row === undefined ? undefined : instanceFromRow(row);
+  }
+
+  /** Write a transition in the current transaction; the `RETURNING` row and what was written. */
+  #transitionNow(
+    id: string,
+    expectedVersion: number,
+    change: InstanceChange,
+    entry: NewHistoryEntry,
+  ): { row: Row; contextJson: string; now: string } {
+    const now = nowIso();
+    const contextJson = JSON.stringify(change.context);
+    const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
+    const row = this.#sql.advanceInstance.get(
+      change.currentStep,
+      contextJson,
+      now,
+      id,
+      expectedVersion,
+      change.status,
+    ) ?? this.#sql.updateInstance.get(
+      change.status,
+      change.currentStep,
+      contextJson,
+      now,
+      finished,
+      now,
+      id,
+      expectedVersion,
+    );
+    if (row === undefined) {
+      throw this.#sql.instanceExists.get(id) === undefined
+        ? new UnknownInstanceError(id)
+        : new ConflictError(id);
+    }
+    this.#appendHistory(id, Number(row.history_length), entry, now);
+    return { row, contextJson, now };
+  }
+
+  #appendHistory(id: string, seq: number, entry: NewHistoryEntry, now: string): void {
+    const d = entry.decision;
+    this.#sql.insertHistory.run(
+      id,
+      seq,
+      entry.step,
+      entry.report === null ? null : JSON.stringify(entry.report),
+      entry.contextUpdates === null ? null : JSON.stringify(entry.contextUpdates),
+      d.source,
+      d.nextStep,
+      d.reasoning ?? null,
+      d.model ?? null,
+      optionalInt(d.tokensIn),
+      optionalInt(d.tokensOut),
+      optionalInt(d.latencyMs),
+      entry.statusAfter,
+      entry.requestHash,
+      now,
+    );
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) {
+      throw new StorageError(
+        `The store for ${this.path} is closed; open it again with openSqliteStore.`,
+      );
+    }
+  }
+
+  #write<T>(what: string, apply: () => T): Promise<T> {
+    try {
+      this.#ensureOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#commits.write(what, apply);
+  }
+
+  /** Run several reads on one consistent snapshot. */
+  #snapshot<T>(what: string, fn: () => T): Promise<T> {
+    return this.#read(what, () => {
+      this.#db.exec("BEGIN");
+      try {
+        const result = fn();
+        this.#db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        rollbackQuietly(this.#db);
+        throw error;
+      }
+    });
+  }
+
+  #read<T>(what: string, fn: () => T): Promise<T> {
+    try {
+      this.#ensureOpen();
+      return Promise.resolve(fn());
+    } catch (error) {
+      return Promise.reject(sqliteError(error, this.#label, what));
+    }
+  }
+}
