@@ -148,6 +148,14 @@ function report(row: Row): Report | null {
   return value as unknown as Report;
 }
 
+/** A count column of `row` (0 when there is no row), checked to be a whole number, 0 or more. */
+export function countFromRow(row: Row | undefined, table: string, column: string): number {
+  if (row === undefined) return 0;
+  const value = integer(row, table, column);
+  if (value < 0) throw corrupt(table, column, `negative count ${value}`);
+  return value;
+}
+
 /** A value a driver binds to a column. */
 export type ColumnValue = string | number | null;
 

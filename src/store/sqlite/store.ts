@@ -18,13 +18,7 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { ConflictError, StorageError, UnknownInstanceError } from "../../errors.ts";
 import type { JsonObject } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
-import {
-  historyEntryValues,
-  historyFromRow,
-  instanceFromRow,
-  nowIso,
-  type Row,
-} from "../rows.ts";
+import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
 import {
   FINISHED_STATUSES,
   type HistoryEntry,
