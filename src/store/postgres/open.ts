@@ -146,12 +146,19 @@ export async function connectPool(
   }
 }
 
-/** The schema version, and whether any of our tables exists (at version 0: another program's). */
+/**
+ * The schema version, and whether any of our tables exists (at version 0: another program's), in
+ * the schema our tables go to (`current_schema()`). Read from `pg_class` with the statement's
+ * snapshot: `to_regclass` answers from the session's catalog cache, which may still say "no such
+ * table" after another server's migration committed while we waited for the lock.
+ */
 async function schemaState(sql: Queryable): Promise<{ version: number; hasTables: boolean }> {
+  const ours = (names: readonly string[]) =>
+    `EXISTS (SELECT 1 FROM pg_class AS c JOIN pg_namespace AS n ON n.oid = c.relnamespace
+             WHERE n.nspname = current_schema()
+               AND c.relname IN (${names.map((name) => `'${name}'`).join(", ")}))`;
   const [state] = await sql.unsafe(
-    `SELECT to_regclass('schema_version') IS NOT NULL AS versioned,
-            ${OUR_TABLES.map((table) => `to_regclass('${table}') IS NOT NULL`).join(" OR ")}
-              AS has_tables`,
+    `SELECT ${ours(["schema_version"])} AS versioned, ${ours(OUR_TABLES)} AS has_tables`,
   );
   if (state?.versioned !== true) return { version: 0, hasTables: state?.has_tables === true };
   const [row] = await sql.unsafe("SELECT version FROM schema_version");

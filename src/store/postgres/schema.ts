@@ -134,6 +134,17 @@ export const MIGRATIONS: readonly Migration[] = [
       END
       $$;
 
+      -- Pin the functions to this schema: a trigger runs with the search_path of whoever
+      -- changes the table (an admin pruning from psql has another one).
+      DO $$
+      BEGIN
+        EXECUTE format('ALTER FUNCTION workflow_instances_count(text, text, integer) '
+                       'SET search_path = %I', current_schema());
+        EXECUTE format('ALTER FUNCTION workflow_instances_counted() SET search_path = %I',
+                       current_schema());
+      END
+      $$;
+
       CREATE TRIGGER workflow_instances_counted_insert_delete
         AFTER INSERT OR DELETE ON workflow_instances
         FOR EACH ROW EXECUTE FUNCTION workflow_instances_counted();
