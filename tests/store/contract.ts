@@ -18,8 +18,8 @@ import {
   StorageError,
   UnknownInstanceError,
 } from "../../src/errors.ts";
-import type { Store, StoreKind } from "../../src/store/types.ts";
-import { type ContractBackend, type ContractDatabase, contractTest } from "./contract_backend.ts";
+import type { Store } from "../../src/store/types.ts";
+import { type ContractBackend, contractTest } from "./contract_backend.ts";
 import { registerReadContract } from "./contract_reads.ts";
 import {
   asyncDisposable,

@@ -4,6 +4,7 @@ import { ENV_FLAG } from "../../src/permissions.ts";
 import { SCHEMA_VERSION } from "../../src/store/postgres/schema.ts";
 import { DatabaseUnavailableError, openPostgresStore } from "../../src/store/postgres/store.ts";
 import { asyncDisposable, moveTo, newInstance, reportEntry, startEntry } from "./helpers.ts";
+import { freePort } from "../helpers/http_server.ts";
 import { adminConnection, freshSchema, POSTGRES_SKIP, testDbUrl } from "./postgres_helpers.ts";
 import { startScramCluster } from "./postgres_scram_cluster.ts";
 
@@ -28,14 +29,6 @@ function clearLine(pattern: RegExp, password = PASSWORD): (error: unknown) => bo
     assert.ok(!error.message.includes(password), `the password leaked: ${error.message}`);
     return true;
   };
-}
-
-/** A port nothing listens on. */
-function closedPort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 Deno.test({
@@ -116,7 +109,7 @@ Deno.test({
   name: "postgres: no server, no database, no answer: one clear line each",
   ignore,
   async fn() {
-    const refusedAt = `postgres://app:${PASSWORD}@127.0.0.1:${closedPort()}/workflows`;
+    const refusedAt = `postgres://app:${PASSWORD}@127.0.0.1:${freePort()}/workflows`;
     await assert.rejects(openPostgresStore(refusedAt, { poolSize: 1 }), (error) => {
       assert.ok(error instanceof DatabaseUnavailableError && error.retryable);
       return clearLine(/^Cannot connect to PostgreSQL at 127\.0\.0\.1:\d+: connection refused/)(

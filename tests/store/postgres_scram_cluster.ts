@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { freePort } from "../helpers/http_server.ts";
 
 /** A running private cluster; disposing it stops it and removes its folder. */
 export interface ScramCluster extends AsyncDisposable {
@@ -67,13 +68,6 @@ async function run(argv: string[], cwd: string): Promise<void> {
     const log = await Deno.readTextFile(`${cwd}/server.log`).catch(() => "");
     throw new Error(`${argv.join(" ")} failed: ${new TextDecoder().decode(stderr)}\n${log}`);
   }
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
 }
 
 /** Start a cluster whose superuser `postgres` logs in over TCP with `password` only. */

@@ -88,15 +88,12 @@ export class PostgresStore implements Store {
     init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
     entry: NewHistoryEntry,
   ): Promise<Instance> {
-    const contextJson = JSON.stringify(init.context);
+    const { contextJson, params } = changeParams(init);
     const [row] = await this.#query(`creating instance '${init.id}'`, true, SQL.CREATE_INSTANCE, [
       init.id,
       init.workflowName,
       init.definitionHash,
-      init.status,
-      init.currentStep,
-      contextJson,
-      FINISHED_STATUSES.has(init.status),
+      ...params,
       ...historyEntryValues(entry),
     ]);
     if (row === undefined) {
@@ -251,14 +248,11 @@ export class PostgresStore implements Store {
     change: InstanceChange,
     entry: NewHistoryEntry,
   ): Promise<WriteOutcome> {
-    const contextJson = JSON.stringify(change.context);
+    const { contextJson, params } = changeParams(change);
     const [row] = await this.#query(`advancing instance '${id}'`, true, SQL.APPLY_TRANSITION, [
       id,
       expectedVersion,
-      change.status,
-      change.currentStep,
-      contextJson,
-      FINISHED_STATUSES.has(change.status),
+      ...params,
       ...historyEntryValues(entry),
     ]);
     if (row === undefined || row.id === null) {
@@ -290,4 +284,19 @@ export class PostgresStore implements Store {
       throw postgresError(error, this.#target, { what, writes });
     }
   }
+}
+
+/**
+ * What every write binds for a change (status, current step, context as JSON, whether the status
+ * is a finished one), and the JSON, from which the written instance's context is parsed back.
+ */
+function changeParams(change: InstanceChange): {
+  contextJson: string;
+  params: (ColumnValue | boolean)[];
+} {
+  const contextJson = JSON.stringify(change.context);
+  return {
+    contextJson,
+    params: [change.status, change.currentStep, contextJson, FINISHED_STATUSES.has(change.status)],
+  };
 }
