@@ -1,3 +1,8 @@
+/**
+ * The PostgreSQL store at a few thousand runs: every statement it runs uses an index (no full scan
+ * of instances or history), and listing totals stay exact when rows are deleted behind its back.
+ * @module
+ */
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import * as SQL from "../../src/store/postgres/statements.ts";

@@ -101,7 +101,11 @@ const address = (t: DatabaseTarget) => `${t.host}:${t.port}`;
  * One line for a failure to connect at start-up (wrong password, nothing listening, no such
  * database, timeout, missing permission), or `undefined` when `error` is something else.
  */
-export function connectError(error: unknown, target: DatabaseTarget): StorageError | undefined {
+export function connectError(
+  error: unknown,
+  target: DatabaseTarget,
+  connectTimeoutSeconds?: number,
+): StorageError | undefined {
   if (error instanceof OrchestratorError) return undefined;
   const code = codeOf(error);
   const at = `PostgreSQL at ${address(target)}`;
@@ -151,8 +155,14 @@ export function connectError(error: unknown, target: DatabaseTarget): StorageErr
     case "CONNECT_TIMEOUT":
     case "ETIMEDOUT":
       return new DatabaseUnavailableError(
-        `Cannot connect to ${at}: no answer within the connect timeout. Check the host and ` +
-          `port in WORKFLOW_DB_URL, and that a firewall lets this machine reach the server.`,
+        `Cannot connect to ${at}: no answer within ` +
+          `${
+            connectTimeoutSeconds === undefined
+              ? "the connect timeout"
+              : `${connectTimeoutSeconds} s`
+          }. ` +
+          `Check the host and port in WORKFLOW_DB_URL, and that a firewall lets this machine ` +
+          `reach the server.`,
         options,
       );
     case "53300":

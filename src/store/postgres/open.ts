@@ -32,6 +32,9 @@ export interface PostgresOptions {
   connectTimeoutSeconds?: number;
 }
 
+/** How long connecting may take by default, in seconds. */
+const CONNECT_TIMEOUT_SECONDS = 10;
+
 /** `sslmode` values of the URL and what the driver does for each. */
 const SSL_MODES: Record<string, false | "prefer" | "require" | "verify-full"> = {
   disable: false,
@@ -110,7 +113,7 @@ function driverOptions(
     ssl: SSL_MODES[target.sslmode] ?? false,
     sslnegotiation: null,
     idle_timeout: 0, // never closed for being idle
-    connect_timeout: options.connectTimeoutSeconds ?? 10,
+    connect_timeout: options.connectTimeoutSeconds ?? CONNECT_TIMEOUT_SECONDS,
     max_lifetime: 60 * (30 + Math.random() * 30),
     max_pipeline: 100,
     backoff,
@@ -141,7 +144,7 @@ export async function connectPool(
     return sql;
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => {});
-    throw connectError(error, target) ??
+    throw connectError(error, target, options.connectTimeoutSeconds ?? CONNECT_TIMEOUT_SECONDS) ??
       postgresError(error, target, { what: "opening it", writes: true });
   }
 }
