@@ -151,6 +151,20 @@ Deno.test({
 });
 
 Deno.test({
+  name: "postgres: a server that only allows reading is refused with one clear line",
+  ignore,
+  async fn() {
+    await using schema = await freshSchema();
+    await using admin = adminConnection();
+    await admin.unsafe(`ALTER ROLE ${schema.role} SET default_transaction_read_only = on`);
+    await assert.rejects(
+      openPostgresStore(withPassword(schema.url), { poolSize: 1 }),
+      clearLine(/^PostgreSQL at .* only allows reading .*point WORKFLOW_DB_URL at the primary/),
+    );
+  },
+});
+
+Deno.test({
   name: "postgres: a password-checking server: wrong password, restart while in use",
   ignore,
   async fn(t) {

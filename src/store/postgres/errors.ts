@@ -165,6 +165,14 @@ export function connectError(
           `reach the server.`,
         options,
       );
+    case "CONNECTION_DESTROYED": // at start-up: the driver hung up on a read-only server
+    case "25006":
+      return new StorageError(
+        `${at} only allows reading to user '${target.user}' on database '${target.database}' ` +
+          `(a standby server, or default_transaction_read_only is on): point WORKFLOW_DB_URL at ` +
+          `the primary server, or turn that setting off for this user or database.`,
+        options,
+      );
     case "53300":
       return new DatabaseUnavailableError(
         `${at} has no connection slot left (${messageOf(error, target)}): lower ` +
