@@ -42,11 +42,13 @@ const SECRET_VARS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Variables our dependencies read: the `yaml` parser prints debug output to stdout when these are
- * set, which would corrupt the stdio protocol, so the server is allowed to read them only to clear
+ * Variables our dependencies read: the `yaml` parser prints debug output to stdout when
+ * `LOG_TOKENS` or `LOG_STREAM` is set, which would corrupt the stdio protocol, and the `postgres`
+ * driver reads `PGAPPNAME` whatever options it is given (every other `PG*` variable it reads only
+ * for options we leave unset; we set them all). The server is allowed to read them only to clear
  * them at start-up (`clearLibraryEnv`).
  */
-export const LIBRARY_ENV_VARS = ["LOG_TOKENS", "LOG_STREAM"] as const;
+export const LIBRARY_ENV_VARS = ["LOG_TOKENS", "LOG_STREAM", "PGAPPNAME"] as const;
 
 /** Remove `LIBRARY_ENV_VARS` from this process's environment. */
 export function clearLibraryEnv(): void {

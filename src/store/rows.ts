@@ -19,6 +19,7 @@ import {
   type Instance,
   INSTANCE_STATUSES,
   type InstanceStatus,
+  type NewHistoryEntry,
   type Report,
 } from "./types.ts";
 
@@ -31,22 +32,52 @@ export function nowIso(): string {
 }
 
 /** An optional count or duration as the integer column stores it. */
-export function optionalInt(value: number | undefined): number | null {
+function optionalInt(value: number | undefined): number | null {
   return value === undefined ? null : Math.round(value);
 }
 
 const STATUSES: ReadonlySet<string> = new Set(INSTANCE_STATUSES);
 const SOURCES: ReadonlySet<string> = new Set(DECISION_SOURCES);
 
+/** The columns of an `Instance` row, in the order every backend selects them. */
+export const INSTANCE_COLUMN_NAMES: readonly string[] = [
+  "id",
+  "workflow_name",
+  "definition_hash",
+  "status",
+  "current_step",
+  "context",
+  "version",
+  "history_length",
+  "created_at",
+  "updated_at",
+  "completed_at",
+];
+
+/** The columns of a `HistoryEntry` row (every column of `workflow_history`), in order. */
+export const HISTORY_COLUMN_NAMES: readonly string[] = [
+  "instance_id",
+  "seq",
+  "step_name",
+  "report",
+  "context_updates",
+  "decision_source",
+  "next_step",
+  "reasoning",
+  "model",
+  "tokens_in",
+  "tokens_out",
+  "latency_ms",
+  "status_after",
+  "request_hash",
+  "created_at",
+];
+
 /** Column list for `Instance` rows, shared by every query that returns instances. */
-export const INSTANCE_COLUMNS: string =
-  "id, workflow_name, definition_hash, status, current_step, context, version, history_length, " +
-  "created_at, updated_at, completed_at";
+export const INSTANCE_COLUMNS: string = INSTANCE_COLUMN_NAMES.join(", ");
 
 /** Column list for `HistoryEntry` rows (every column of `workflow_history`). */
-export const HISTORY_COLUMNS: string =
-  "instance_id, seq, step_name, report, context_updates, decision_source, next_step, reasoning, " +
-  "model, tokens_in, tokens_out, latency_ms, status_after, request_hash, created_at";
+export const HISTORY_COLUMNS: string = HISTORY_COLUMN_NAMES.join(", ");
 
 function corrupt(table: string, column: string, detail: string): StorageError {
   return new StorageError(
@@ -115,6 +146,39 @@ function report(row: Row): Report | null {
     throw corrupt("workflow_history", "report", "expected step_id and status strings");
   }
   return value as unknown as Report;
+}
+
+/** A count column of `row` (0 when there is no row), checked to be a whole number, 0 or more. */
+export function countFromRow(row: Row | undefined, table: string, column: string): number {
+  if (row === undefined) return 0;
+  const value = integer(row, table, column);
+  if (value < 0) throw corrupt(table, column, `negative count ${value}`);
+  return value;
+}
+
+/** A value a driver binds to a column. */
+export type ColumnValue = string | number | null;
+
+/**
+ * The values of a new history entry's columns from `step_name` to `request_hash` (the
+ * `HISTORY_COLUMN_NAMES` between `seq` and `created_at`, which the store fills), JSON as text.
+ */
+export function historyEntryValues(entry: NewHistoryEntry): ColumnValue[] {
+  const d = entry.decision;
+  return [
+    entry.step,
+    entry.report === null ? null : JSON.stringify(entry.report),
+    entry.contextUpdates === null ? null : JSON.stringify(entry.contextUpdates),
+    d.source,
+    d.nextStep,
+    d.reasoning ?? null,
+    d.model ?? null,
+    optionalInt(d.tokensIn),
+    optionalInt(d.tokensOut),
+    optionalInt(d.latencyMs),
+    entry.statusAfter,
+    entry.requestHash,
+  ];
 }
 
 /** Parse a `workflow_instances` row selected with `INSTANCE_COLUMNS`. */

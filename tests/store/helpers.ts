@@ -2,7 +2,10 @@
  * Shared builders for store tests: a temp database path and typical instance/history values.
  * @module
  */
-import type { InstanceChange, NewHistoryEntry } from "../../src/store/types.ts";
+import type { InstanceChange, NewHistoryEntry, Store } from "../../src/store/types.ts";
+
+/** An ISO-8601 UTC timestamp with milliseconds, as every backend stores them. */
+export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /**
  * A fresh database path inside a new temp dir (the file does not exist yet); `using` it removes
@@ -24,6 +27,11 @@ export function disposable<T extends { close(): void }>(store: T): T & Disposabl
   return Object.assign(store, { [Symbol.dispose]: () => store.close() });
 }
 
+/** Close the store at the end of the `await using` scope, even when an assertion fails. */
+export function asyncDisposable<T extends Store>(store: T): T & AsyncDisposable {
+  return Object.assign(store, { [Symbol.asyncDispose]: () => store.close() });
+}
+
 /** Initial values for `createInstance`. */
 export function newInstance(
   id: string = crypto.randomUUID(),
@@ -35,7 +43,8 @@ export function newInstance(
     definitionHash: "sha256-abc",
     status: "RUNNING",
     currentStep: "identify_target",
-    context: { repo: "x", nested: { n: 1, list: [1, "two", null, true] } },
+    // Keys out of alphabetical order: a backend must keep them as written.
+    context: { repo: "x", nested: { n: 1, list: [1, "two", null, true] }, after: { z: 1, a: 2 } },
   };
 }
 
@@ -68,5 +77,21 @@ export function reportEntry(step: string, next: string, n = 0): NewHistoryEntry 
     },
     statusAfter: "RUNNING",
     requestHash: `hash-${n}`,
+  };
+}
+
+/** A change that keeps the run going at `step`. */
+export function moveTo(step: string, context: InstanceChange["context"] = {}): InstanceChange {
+  return { status: "RUNNING", currentStep: step, context };
+}
+
+/** A change that finishes the run with `status`, and its history entry. */
+export function finish(
+  status: "COMPLETED" | "FAILED" | "CANCELLED" = "COMPLETED",
+  from = "identify_target",
+): { change: InstanceChange; entry: NewHistoryEntry } {
+  return {
+    change: { status, currentStep: "FINISH", context: {} },
+    entry: { ...reportEntry(from, "FINISH"), statusAfter: status },
   };
 }

@@ -1,11 +1,302 @@
 /**
- * Placeholder until the PostgreSQL backend lands.
+ * The PostgreSQL implementation of `Store`, for several server replicas sharing one database: a
+ * connection pool, one statement (one round trip, one snapshot) per read or write, and per-run
+ * transitions serialized by the version check in the database. A transition reads the run, plans,
+ * and writes on condition that the version is still the one it read; when another writer (in
+ * this process or another replica) moved it first, it reads and plans again, so the result is the
+ * one the plan would give under a lock.
+ *
+ * @example
+ * ```ts
+ * import { openPostgresStore } from "./store.ts";
+ * const store = await openPostgresStore("postgres://app@db:5432/workflows", { poolSize: 10 });
+ * const instance = await store.getInstance("0b6e…");
+ * await store.close();
+ * ```
  * @module
  */
-import { StorageError } from "../../errors.ts";
-import type { Store } from "../types.ts";
+import { ConflictError, StorageError, UnknownInstanceError } from "../../errors.ts";
+import { checkCount, checkPage } from "../paging.ts";
+import {
+  type ColumnValue,
+  countFromRow,
+  historyEntryValues,
+  historyFromRow,
+  instanceFromRow,
+  type Row,
+} from "../rows.ts";
+import {
+  FINISHED_STATUSES,
+  type HistoryEntry,
+  type Instance,
+  type InstanceChange,
+  type InstanceQuery,
+  MAX_PAGE_SIZE,
+  type NewHistoryEntry,
+  type PlannedTransition,
+  type RunSnapshot,
+  type Store,
+} from "../types.ts";
+import { type DatabaseTarget, postgresError } from "./errors.ts";
+import { connectPool, databaseTarget, type Pool, type PostgresOptions } from "./open.ts";
+import * as SQL from "./statements.ts";
 
-/** Open a PostgreSQL store (not yet available). */
-export function openPostgresStore(_url: string, _options: { poolSize: number }): Promise<Store> {
-  return Promise.reject(new StorageError("PostgreSQL is not available yet."));
+export { DatabaseBusyError, DatabaseUnavailableError } from "./errors.ts";
+export type { PostgresOptions } from "./open.ts";
+
+/**
+ * How many times `transition` reads and plans again after other writers moved the run between its
+ * read and its write, before it gives up with a `ConflictError`.
+ */
+const TRANSITION_ATTEMPTS = 10;
+
+/** How long `close` lets in-flight queries finish before it drops the connections. */
+const CLOSE_TIMEOUT_SECONDS = 5;
+
+/**
+ * Connect to the PostgreSQL database at `url`, bring its schema up to date and return the store.
+ * @throws {StorageError} the database cannot be reached or logged into, does not exist, or has a
+ * newer schema: one line naming it (never with its password) and the fix
+ */
+export async function openPostgresStore(
+  url: string,
+  options: PostgresOptions,
+): Promise<PostgresStore> {
+  const target = databaseTarget(url);
+  return new PostgresStore(target, await connectPool(target, options));
+}
+
+/** The outcome of a conditional write. */
+type WriteOutcome = { applied: Instance } | { applied: undefined; found: boolean };
+
+/** `Store` on a PostgreSQL connection pool; safe to share across concurrent calls. */
+export class PostgresStore implements Store {
+  readonly kind = "postgres";
+  readonly location: string;
+  readonly #target: DatabaseTarget;
+  readonly #sql: Pool;
+  #closed = false;
+
+  /** Prefer `openPostgresStore`, which connects and migrates first. */
+  constructor(target: DatabaseTarget, sql: Pool) {
+    this.#target = target;
+    this.location = target.location;
+    this.#sql = sql;
+  }
+
+  async createInstance(
+    init: { id: string; workflowName: string; definitionHash: string } & InstanceChange,
+    entry: NewHistoryEntry,
+  ): Promise<Instance> {
+    const { contextJson, params } = changeParams(init);
+    const [row] = await this.#query(`creating instance '${init.id}'`, true, SQL.CREATE_INSTANCE, [
+      init.id,
+      init.workflowName,
+      init.definitionHash,
+      ...params,
+      ...historyEntryValues(entry),
+    ]);
+    if (row === undefined) {
+      throw new StorageError(
+        `Cannot create instance '${init.id}': the id is already used. Nothing was written.`,
+      );
+    }
+    return instanceFromRow({
+      id: init.id,
+      workflow_name: init.workflowName,
+      definition_hash: init.definitionHash,
+      status: init.status,
+      current_step: init.currentStep,
+      context: contextJson,
+      version: 1,
+      history_length: 1,
+      created_at: row.created_at,
+      updated_at: row.created_at,
+      completed_at: FINISHED_STATUSES.has(init.status) ? row.created_at : null,
+    });
+  }
+
+  async getInstance(id: string): Promise<Instance | undefined> {
+    const [row] = await this.#query(`reading instance '${id}'`, false, SQL.SELECT_INSTANCE, [id]);
+    return row === undefined ? undefined : instanceFromRow(row);
+  }
+
+  async applyTransition(
+    id: string,
+    expectedVersion: number,
+    change: InstanceChange,
+    entry: NewHistoryEntry,
+  ): Promise<Instance> {
+    const outcome = await this.#write(id, expectedVersion, change, entry);
+    if (outcome.applied) return outcome.applied;
+    throw outcome.found ? new ConflictError(id) : new UnknownInstanceError(id);
+  }
+
+  /**
+   * Read the run (one statement), let `plan` decide, and write on condition that the version is
+   * still the one read (one statement): two round trips. When another writer moved the run in
+   * between, read and plan again, so no write is ever based on a stale read.
+   */
+  async transition<T>(id: string, plan: (run: RunSnapshot) => PlannedTransition<T>): Promise<T> {
+    for (let attempt = 1;; attempt++) {
+      const run = await this.#readRun(id);
+      if (run === undefined) throw new UnknownInstanceError(id);
+      const planned = plan(run);
+      if (!planned.change) return planned.value;
+      const outcome = await this.#write(id, run.instance.version, planned.change, planned.entry);
+      if (outcome.applied) return planned.value;
+      if (!outcome.found) throw new UnknownInstanceError(id);
+      if (attempt >= TRANSITION_ATTEMPTS) throw new ConflictError(id);
+    }
+  }
+
+  async lastHistoryEntry(id: string): Promise<HistoryEntry | undefined> {
+    const what = `reading the history of instance '${id}'`;
+    const [row] = await this.#query(what, false, SQL.LAST_HISTORY, [id]);
+    return row === undefined ? undefined : historyFromRow(row);
+  }
+
+  async listHistory(
+    id: string,
+    page: { limit: number; offset: number },
+  ): Promise<{ entries: HistoryEntry[]; total: number }> {
+    this.#ensureOpen();
+    checkPage(page.limit, page.offset);
+    const what = `reading the history of instance '${id}'`;
+    const rows = await this.#query(what, false, SQL.HISTORY_PAGE, [id, page.limit, page.offset]);
+    return {
+      entries: rows.filter((row) => row.seq !== null).map(historyFromRow),
+      total: countFromRow(rows[0], "workflow_instances", "total"),
+    };
+  }
+
+  async recentHistory(id: string, count: number): Promise<HistoryEntry[]> {
+    this.#ensureOpen();
+    checkCount(count);
+    if (count === 0) return [];
+    const what = `reading the history of instance '${id}'`;
+    return (await this.#query(what, false, SQL.RECENT_HISTORY, [id, count])).map(historyFromRow);
+  }
+
+  async listInstances(query: InstanceQuery): Promise<{ instances: Instance[]; total: number }> {
+    this.#ensureOpen();
+    checkPage(query.limit, query.offset, MAX_PAGE_SIZE);
+    const params: ColumnValue[] = [];
+    let key: SQL.ListKey = "";
+    if (query.workflowName !== undefined) {
+      params.push(query.workflowName);
+      key = "w";
+    }
+    if (query.status !== undefined) {
+      params.push(query.status);
+      key = key === "w" ? "ws" : "s";
+    }
+    const rows = await this.#query("listing instances", false, SQL.LIST_INSTANCES[key], [
+      ...params,
+      query.limit,
+      query.offset,
+    ]);
+    return {
+      instances: rows.filter((row) => row.id !== null).map(instanceFromRow),
+      total: countFromRow(rows[0], "workflow_instance_counts", "total"),
+    };
+  }
+
+  async pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void> {
+    await this.#query(`pinning definition ${hash}`, true, SQL.INSERT_DEFINITION, [
+      hash,
+      workflowName,
+      definitionJson,
+    ]);
+  }
+
+  async pinnedDefinition(hash: string): Promise<string | undefined> {
+    const [row] = await this.#query(`reading definition ${hash}`, false, SQL.SELECT_DEFINITION, [
+      hash,
+    ]);
+    return typeof row?.body === "string" ? row.body : undefined;
+  }
+
+  /**
+   * Let in-flight queries finish (for up to a few seconds), then close every connection
+   * (idempotent); later calls fail with a `StorageError`.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#sql.end({ timeout: CLOSE_TIMEOUT_SECONDS });
+  }
+
+  /** The run as one statement reads it: the instance and its last history entry. */
+  async #readRun(id: string): Promise<RunSnapshot | undefined> {
+    const [row] = await this.#query(`reading instance '${id}'`, false, SQL.READ_RUN, [id]);
+    if (row === undefined) return undefined;
+    const last: Row = {};
+    for (const [column, value] of Object.entries(row)) {
+      if (column.startsWith(SQL.LAST_PREFIX)) last[column.slice(SQL.LAST_PREFIX.length)] = value;
+    }
+    return {
+      instance: instanceFromRow(row),
+      last: last.seq === null ? undefined : historyFromRow(last),
+    };
+  }
+
+  /** Write a transition if the instance is still at `expectedVersion`. */
+  async #write(
+    id: string,
+    expectedVersion: number,
+    change: InstanceChange,
+    entry: NewHistoryEntry,
+  ): Promise<WriteOutcome> {
+    const { contextJson, params } = changeParams(change);
+    const [row] = await this.#query(`advancing instance '${id}'`, true, SQL.APPLY_TRANSITION, [
+      id,
+      expectedVersion,
+      ...params,
+      ...historyEntryValues(entry),
+    ]);
+    if (row === undefined || row.id === null) {
+      return { applied: undefined, found: row?.found === true };
+    }
+    // The context is parsed back from what was sent, so it equals what `getInstance` returns.
+    return { applied: instanceFromRow({ ...row, context: contextJson }) };
+  }
+
+  #ensureOpen(): void {
+    if (this.#closed) {
+      throw new StorageError(
+        `The store for ${this.location} is closed; open it again with openPostgresStore.`,
+      );
+    }
+  }
+
+  /** Run one prepared statement; driver errors become actionable `StorageError`s. */
+  async #query(
+    what: string,
+    writes: boolean,
+    text: string,
+    params: (ColumnValue | boolean)[],
+  ): Promise<Row[]> {
+    this.#ensureOpen();
+    try {
+      return await this.#sql.unsafe(text, params, { prepare: true });
+    } catch (error) {
+      throw postgresError(error, this.#target, { what, writes });
+    }
+  }
+}
+
+/**
+ * What every write binds for a change (status, current step, context as JSON, whether the status
+ * is a finished one), and the JSON, from which the written instance's context is parsed back.
+ */
+function changeParams(change: InstanceChange): {
+  contextJson: string;
+  params: (ColumnValue | boolean)[];
+} {
+  const contextJson = JSON.stringify(change.context);
+  return {
+    contextJson,
+    params: [change.status, change.currentStep, contextJson, FINISHED_STATUSES.has(change.status)],
+  };
 }

@@ -18,7 +18,7 @@ import type { DatabaseSync, SQLInputValue } from "node:sqlite";
 import { ConflictError, StorageError, UnknownInstanceError } from "../../errors.ts";
 import type { JsonObject } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
-import { historyFromRow, instanceFromRow, nowIso, optionalInt, type Row } from "../rows.ts";
+import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
 import {
   FINISHED_STATUSES,
   type HistoryEntry,
@@ -281,24 +281,7 @@ export class SqliteStore implements Store {
   }
 
   #appendHistory(id: string, seq: number, entry: NewHistoryEntry, now: string): void {
-    const d = entry.decision;
-    this.#sql.insertHistory.run(
-      id,
-      seq,
-      entry.step,
-      entry.report === null ? null : JSON.stringify(entry.report),
-      entry.contextUpdates === null ? null : JSON.stringify(entry.contextUpdates),
-      d.source,
-      d.nextStep,
-      d.reasoning ?? null,
-      d.model ?? null,
-      optionalInt(d.tokensIn),
-      optionalInt(d.tokensOut),
-      optionalInt(d.latencyMs),
-      entry.statusAfter,
-      entry.requestHash,
-      now,
-    );
+    this.#sql.insertHistory.run(id, seq, ...historyEntryValues(entry), now);
   }
 
   #ensureOpen(): void {
