@@ -59,11 +59,17 @@ function netHosts(config: Config, httpBind: string | undefined): string[] {
 
 /**
  * `deno run` flags granting exactly what `config` needs; with an HTTP bind address, also
- * `--allow-net` for it and `HTTP_RUNTIME_FLAG`.
+ * `--allow-net` for it and `HTTP_RUNTIME_FLAG`; with `sqliteFileToo`, the SQLite file's folder
+ * besides PostgreSQL (for `migrate-db`).
  */
-export function permissionFlags(config: Config, options: { httpBind?: string } = {}): string[] {
-  // With PostgreSQL no database file is touched: only the workflows are read, nothing written.
-  const dbDirs = config.dbUrl === undefined ? withRealPath(dirname(config.dbPath)) : [];
+export function permissionFlags(
+  config: Config,
+  options: { httpBind?: string; sqliteFileToo?: boolean } = {},
+): string[] {
+  // With PostgreSQL no database file is touched (unless a command copies one into it): only the
+  // workflows are read, nothing written.
+  const usesFile = config.dbUrl === undefined || options.sqliteFileToo === true;
+  const dbDirs = usesFile ? withRealPath(dirname(config.dbPath)) : [];
   const flags = [
     `--allow-read=${[...withRealPath(config.definitionsDir), ...dbDirs].join(",")}`,
     ...(dbDirs.length ? [`--allow-write=${dbDirs.join(",")}`] : []),

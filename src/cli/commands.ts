@@ -1,5 +1,6 @@
 /**
- * The authoring and inspection commands (`validate`, `list`, `graph`, `instances`): argument
+ * The authoring and inspection commands (`validate`, `list`, `graph`, `instances`) and
+ * `migrate-db`: argument
  * checks, configuration, and dispatch to one module per command. They write their output to
  * stdout (only `serve` reserves stdout for the protocol).
  *
@@ -26,7 +27,10 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               Mermaid flowchart of a workflow; --instance
                                               numbers and highlights the path a run took
   orchestrator-mcp-server instances [--workflow NAME] [--status STATUS] [--limit N] [--json]
-                                              recorded runs, newest first`;
+                                              recorded runs, newest first
+  orchestrator-mcp-server migrate-db --db-path FILE --db-url URL
+                                              copy every run of a SQLite file into
+                                              PostgreSQL (runs already there are skipped)`;
 
 type Values = Record<string, string | boolean | undefined>;
 
@@ -64,6 +68,11 @@ export async function runAuthoringCommand(
         limit: values.limit as string | undefined,
         json,
       });
+    case "migrate-db": {
+      atMost(command, args, 0, "migrate-db --db-path FILE --db-url URL");
+      const { migrateDbCommand } = await import("./migrate_db.ts");
+      return await migrateDbCommand(config);
+    }
     default:
       throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);
   }

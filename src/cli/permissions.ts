@@ -2,8 +2,9 @@
  * Least privilege per command: `validate`, `list` and `graph` (without `--instance`) only read
  * workflow definitions, so they get read access to that one directory (the DIR argument when
  * given) and our environment variables — no database, no write, no network. `instances` and
- * `graph --instance` read the database too but never ask an AI, so they get no network. Serving
- * needs what the server needs.
+ * `graph --instance` read the database too but never ask an AI, so they get no AI host;
+ * `migrate-db` gets both the SQLite file's folder and the PostgreSQL server. Serving needs what
+ * the server needs.
  *
  * @example
  * ```ts
@@ -28,7 +29,11 @@ export function commandFlags(
   if (command === "serve") return undefined;
   const readsOnlyDefinitions = command === "validate" || command === "list" ||
     (command === "graph" && values.instance === undefined);
-  if (!readsOnlyDefinitions) return permissionFlags({ ...config, aiProvider: "stub" });
+  if (!readsOnlyDefinitions) {
+    return permissionFlags({ ...config, aiProvider: "stub" }, {
+      sqliteFileToo: command === "migrate-db",
+    });
+  }
   const definitionsDir = command !== "graph" && dir !== undefined
     ? resolve(dir)
     : config.definitionsDir;

@@ -129,6 +129,15 @@ export interface InstanceQuery {
   offset: number;
 }
 
+/** A whole run as stored, with the definition it started on: what `importRun` writes. */
+export interface StoredRun {
+  instance: Instance;
+  /** Every history entry of the run, `seq` 1 to `instance.historyLength` in order. */
+  history: HistoryEntry[];
+  /** The pinned definition's JSON, when the source store has it. */
+  definition?: { hash: string; workflowName: string; body: string };
+}
+
 /** The backends a `Store` can be (see `src/store/open.ts`). */
 export type StoreKind = "sqlite" | "postgres";
 
@@ -188,6 +197,13 @@ export interface Store {
   pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void>;
   /** A pinned definition's JSON, if stored. */
   pinnedDefinition(hash: string): Promise<string | undefined>;
+  /**
+   * Insert a run exactly as given (id, version, timestamps, every history entry) with its pinned
+   * definition, in one transaction: for copying runs between stores. Resolves `false`, writing
+   * nothing, when a run with that id already exists.
+   * @throws {InvalidInputError} the history does not run from seq 1 to `historyLength`
+   */
+  importRun(run: StoredRun): Promise<boolean>;
   /** Commit what is queued, then release the connection(s) (idempotent). */
   close(): Promise<void>;
 }

@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { CLI_OPTIONS } from "../../src/cli/options.ts";
 import { commandFlags } from "../../src/cli/permissions.ts";
+import type { EnvVar } from "../../src/config.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 import { serverArgs } from "./server.ts";
 
@@ -16,18 +17,23 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run `main.ts <args>` against these paths with the launcher's flags for the command. */
+/**
+ * Run `main.ts <args>` against these paths with the launcher's flags for the command; `env` (e.g.
+ * `WORKFLOW_DB_URL`) is both in the configuration the flags are computed from and in the child's
+ * environment.
+ */
 export async function runCli(
   args: string[],
   paths: { workflowsDir: string; dbPath: string },
+  env: Partial<Record<EnvVar, string>> = {},
 ): Promise<CliResult> {
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
   const output = await new Deno.Command(Deno.execPath(), {
-    args: serverArgs(paths.workflowsDir, paths.dbPath, [], undefined, {
+    args: serverArgs(paths.workflowsDir, paths.dbPath, [], { provider: "stub", env }, {
       command: args,
       flags: (config) => commandFlags(config, positionals, values) ?? permissionFlags(config),
     }),
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).output();

@@ -101,7 +101,11 @@ export async function connect(options: ServerOptions = {}): Promise<Connected> {
   const dbPath = options.dbPath ?? tempDbPath();
   const transport = new StdioClientTransport({
     command: Deno.execPath(),
-    args: serverArgs(workflowsDir, dbPath, options.args, options.ai),
+    // The permission flags follow the whole configuration (a WORKFLOW_DB_URL grants its host).
+    args: serverArgs(workflowsDir, dbPath, options.args, {
+      provider: options.ai?.provider ?? "stub",
+      env: { ...options.env, ...options.ai?.env },
+    }),
     env: { NO_COLOR: "1", ...options.env, ...options.ai?.env },
     stderr: "pipe",
   });

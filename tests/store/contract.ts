@@ -20,6 +20,7 @@ import {
 } from "../../src/errors.ts";
 import type { Store } from "../../src/store/types.ts";
 import { type ContractBackend, contractTest } from "./contract_backend.ts";
+import { registerImportContract } from "./contract_import.ts";
 import { registerReadContract } from "./contract_reads.ts";
 import {
   asyncDisposable,
@@ -36,6 +37,7 @@ export function storeContract(backend: ContractBackend): void {
   registerWriteContract(backend);
   registerTransitionContract(backend);
   registerReadContract(backend);
+  registerImportContract(backend);
 }
 
 /** The `{ limit: 100, offset: 0 }` page of the history, enough for every test here. */

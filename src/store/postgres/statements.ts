@@ -170,3 +170,16 @@ export const LIST_INSTANCES: Record<ListKey, string> = Object.fromEntries(
     ];
   }),
 ) as Record<ListKey, string>;
+
+/** Insert an instance exactly as given ($1…$11 in `INSTANCE_COLUMNS` order); no row if the id is used. */
+export const IMPORT_INSTANCE = `
+  INSERT INTO workflow_instances (${INSTANCE_COLUMNS})
+  VALUES ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::integer, $8::integer,
+          $9::text, $10::text, $11::text)
+  ON CONFLICT (id) DO NOTHING
+  RETURNING id`;
+
+/** Insert one history entry as given: $1 instance id, $2 seq, $3… the history values, then created_at. */
+export const IMPORT_HISTORY = `
+  INSERT INTO workflow_history (${HISTORY_COLUMNS})
+  VALUES ($1::text, $2::integer, ${historyParams(3)}, $${3 + HISTORY_VALUE_TYPES.length}::text)`;

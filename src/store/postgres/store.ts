@@ -36,7 +36,9 @@ import {
   type PlannedTransition,
   type RunSnapshot,
   type Store,
+  type StoredRun,
 } from "../types.ts";
+import { checkStoredRun } from "../stored_run.ts";
 import { type DatabaseTarget, postgresError } from "./errors.ts";
 import { connectPool, databaseTarget, type Pool, type PostgresOptions } from "./open.ts";
 import * as SQL from "./statements.ts";
@@ -215,6 +217,53 @@ export class PostgresStore implements Store {
       hash,
     ]);
     return typeof row?.body === "string" ? row.body : undefined;
+  }
+
+  /**
+   * Insert the run as given in one transaction: the instance (nothing when the id is used), every
+   * history entry, and its pinned definition.
+   */
+  async importRun(run: StoredRun): Promise<boolean> {
+    this.#ensureOpen();
+    checkStoredRun(run);
+    const { instance, history, definition } = run;
+    const what = `importing run '${instance.id}'`;
+    try {
+      return await this.#sql.begin(async (tx) => {
+        const inserted = await tx.unsafe(SQL.IMPORT_INSTANCE, [
+          instance.id,
+          instance.workflowName,
+          instance.definitionHash,
+          instance.status,
+          instance.currentStep,
+          JSON.stringify(instance.context),
+          instance.version,
+          instance.historyLength,
+          instance.createdAt,
+          instance.updatedAt,
+          instance.completedAt,
+        ], { prepare: true });
+        if (inserted.length === 0) return false;
+        for (const entry of history) {
+          await tx.unsafe(SQL.IMPORT_HISTORY, [
+            instance.id,
+            entry.seq,
+            ...historyEntryValues(entry),
+            entry.createdAt,
+          ], { prepare: true });
+        }
+        if (definition) {
+          await tx.unsafe(SQL.INSERT_DEFINITION, [
+            definition.hash,
+            definition.workflowName,
+            definition.body,
+          ], { prepare: true });
+        }
+        return true;
+      });
+    } catch (error) {
+      throw postgresError(error, this.#target, { what, writes: true });
+    }
   }
 
   /**

@@ -19,6 +19,8 @@ export type ListKey = "" | "w" | "s" | "ws";
 /** The prepared statements of one connection. */
 export interface Statements {
   insertInstance: StatementSync;
+  /** An instance exactly as given (version, history length and timestamps included). */
+  importInstance: StatementSync;
   insertHistory: StatementSync;
   selectInstance: StatementSync;
   instanceExists: StatementSync;
@@ -58,6 +60,10 @@ export function prepareStatements(db: DatabaseSync): Statements {
     insertInstance: db.prepare(
       `INSERT INTO workflow_instances (${INSTANCE_COLUMNS})
        VALUES (?, ?, ?, ?, ?, ?, 1, 1, ?, ?, ?)`,
+    ),
+    importInstance: db.prepare(
+      `INSERT INTO workflow_instances (${INSTANCE_COLUMNS})
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     insertHistory: db.prepare(
       `INSERT INTO workflow_history (${HISTORY_COLUMNS})

@@ -30,7 +30,9 @@ import {
   type PlannedTransition,
   type RunSnapshot,
   type Store,
+  type StoredRun,
 } from "../types.ts";
+import { checkStoredRun } from "../stored_run.ts";
 import { type DatabaseLabel, sqliteError } from "./errors.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { openDatabase, rollbackQuietly, type SqliteOptions, sqliteSettings } from "./open.ts";
@@ -217,6 +219,43 @@ export class SqliteStore implements Store {
     return this.#read(`reading definition ${hash}`, () => {
       const row = this.#sql.selectDefinition.get(hash);
       return row === undefined ? undefined : String(row.body);
+    });
+  }
+
+  importRun(run: StoredRun): Promise<boolean> {
+    const { instance, history, definition } = run;
+    try {
+      checkStoredRun(run);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#write(`importing run '${instance.id}'`, () => {
+      if (this.#sql.instanceExists.get(instance.id) !== undefined) return false;
+      this.#sql.importInstance.run(
+        instance.id,
+        instance.workflowName,
+        instance.definitionHash,
+        instance.status,
+        instance.currentStep,
+        JSON.stringify(instance.context),
+        instance.version,
+        instance.historyLength,
+        instance.createdAt,
+        instance.updatedAt,
+        instance.completedAt,
+      );
+      for (const entry of history) {
+        this.#appendHistory(instance.id, entry.seq, entry, entry.createdAt);
+      }
+      if (definition) {
+        this.#sql.insertDefinition.run(
+          definition.hash,
+          definition.workflowName,
+          definition.body,
+          nowIso(),
+        );
+      }
+      return true;
     });
   }
 
