@@ -124,3 +124,10 @@ export class SamplingUnavailableError extends OrchestratorError {
 export class StorageError extends OrchestratorError {
   override readonly code = "STORAGE_ERROR";
 }
+
+/** A new instance's id is already used (a repeated start with the same `request_id` is one). */
+export class DuplicateInstanceError extends StorageError {
+  constructor(id: string) {
+    super(`Cannot create instance '${id}': the id is already used. Nothing was written.`);
+  }
+}

@@ -22,6 +22,7 @@ import {
 } from "../definitions/types.ts";
 import {
   ConflictError,
+  DuplicateInstanceError,
   InstanceFinishedError,
   InvalidInputError,
   StaleReportError,
@@ -47,7 +48,12 @@ import { applyInputs } from "./inputs.ts";
 import { checkSize, MAX_CONTEXT_BYTES, mergeContext } from "./limits.ts";
 import { PinnedDefinitions } from "./pinned.ts";
 import { explainMismatch, reconciliation } from "./reconcile.ts";
-import { type AdvanceRequest, advanceRequest } from "./request.ts";
+import {
+  type AdvanceRequest,
+  advanceRequest,
+  instanceIdForRequest,
+  startRequestHash,
+} from "./request.ts";
 import type { HistoryView, InstanceStatusView, ResumeResponse, StepResponse } from "./types.ts";
 import { historyView, statusView, stepResponse } from "./views.ts";
 
@@ -91,14 +97,23 @@ export class WorkflowEngine {
     this.#pinned = new PinnedDefinitions(deps.store, deps.definitions);
   }
 
-  /** Create an instance of `workflowName` positioned on its first step. */
-  async start(workflowName: string, context: JsonObject = {}): Promise<StepResponse> {
+  /**
+   * Create an instance of `workflowName` positioned on its first step. With a client-chosen
+   * `requestId`, a repeated start (same key, same arguments) returns the run the first one
+   * created, wherever it is now, instead of a second run.
+   */
+  async start(
+    workflowName: string,
+    context: JsonObject = {},
+    requestId?: string,
+  ): Promise<StepResponse> {
     const definition = this.#definitions.get(workflowName);
     const initial = applyInputs(definition, context);
     checkSize("The context", initial, MAX_CONTEXT_BYTES);
     // Not awaited on its own: queued together, the pin and the new run share one commit.
     const pinned = this.#pinned.pin(definition);
-    const id = this.#newId();
+    const id = requestId === undefined ? this.#newId() : instanceIdForRequest(requestId);
+    const requestHash = requestId === undefined ? null : startRequestHash(workflowName, context);
     const decision: Decision = {
       source: "start",
       nextStep: definition.start,
@@ -120,11 +135,40 @@ export class WorkflowEngine {
         contextUpdates: context,
         decision,
         statusAfter: "RUNNING",
-        requestHash: null,
+        requestHash,
       },
     );
-    await Promise.all([pinned, created]);
+    try {
+      await Promise.all([pinned, created]);
+    } catch (error) {
+      if (requestId === undefined || !(error instanceof DuplicateInstanceError)) throw error;
+      return await this.#repeatedStart(id, requestId, requestHash);
+    }
     return response;
+  }
+
+  /** The answer to a start whose `request_id` already created run `id`: that run as it is now. */
+  async #repeatedStart(
+    id: string,
+    requestId: string,
+    requestHash: string | null,
+  ): Promise<StepResponse> {
+    const run = await this.#instance(id);
+    const { entries } = await this.#store.listHistory(id, { limit: 1, offset: 0 });
+    if (entries[0]?.requestHash !== requestHash) {
+      throw new InvalidInputError(
+        `request_id '${requestId}' already started run '${id}' of workflow ` +
+          `'${run.workflowName}' with other arguments. Use a new request_id for a new run, or ` +
+          `continue that one with get_workflow_status.`,
+      );
+    }
+    const definition = await this.#pinned.forRun(run);
+    return stepResponse(definition, id, run.status, run.currentStep, run.context, {
+      source: "start",
+      nextStep: run.currentStep,
+      reasoning: `This request_id already started run '${id}'; nothing new was started. The ` +
+        `run is ${run.status} at step '${run.currentStep}'.`,
+    });
   }
 
   /**

@@ -47,3 +47,21 @@ export function advanceRequest(
 function requestHash(reportJson: string, contextUpdatesJson: string): string {
   return createHash("sha256").update(`${reportJson}\n${contextUpdatesJson}`).digest("hex");
 }
+
+/**
+ * The instance id a start with this client-chosen `request_id` gets: derived from the key (a
+ * UUID-shaped SHA-256 prefix, version nibble 8), so a repeated start finds the run the first one
+ * created in any backend, without a lookup table.
+ */
+export function instanceIdForRequest(requestId: string): string {
+  const hex = createHash("sha256").update(`orchestrator start\n${requestId}`).digest("hex");
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${
+    hex.slice(17, 20)
+  }-${hex.slice(20, 32)}`;
+}
+
+/** What identifies a start's arguments, so a repeated `request_id` with other arguments is refused. */
+export function startRequestHash(workflowName: string, context: JsonObject): string {
+  return createHash("sha256").update(`${workflowName}\n${JSON.stringify(context)}`).digest("hex");
+}

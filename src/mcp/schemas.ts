@@ -60,6 +60,11 @@ export const inputSchemas = {
     context: contextObject.optional().describe(
       "Initial context: values the workflow's steps may use (see its declared inputs).",
     ),
+    request_id: z.string().min(1).max(200).optional().describe(
+      "Optional key you choose (e.g. a new UUID per intended run) that makes the start safe to " +
+        "repeat: start_workflow again with the same request_id and arguments (say, after a lost " +
+        "answer) returns the run the first call started instead of a second run.",
+    ),
   })),
   get_workflow_status: withInputData(z.object({ instance_id: instanceId })),
   advance_workflow: withInputData(z.object({

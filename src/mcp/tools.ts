@@ -97,7 +97,7 @@ function specs(server: McpServer): ToolSpecs {
       readOnly: false,
       idempotent: false,
       run: ({ engine }, args) =>
-        engine.start(args.workflow_name, (args.context ?? {}) as JsonObject),
+        engine.start(args.workflow_name, (args.context ?? {}) as JsonObject, args.request_id),
       text: stepText,
     },
     get_workflow_status: {

@@ -15,7 +15,12 @@
  * ```
  * @module
  */
-import { ConflictError, StorageError, UnknownInstanceError } from "../../errors.ts";
+import {
+  ConflictError,
+  DuplicateInstanceError,
+  StorageError,
+  UnknownInstanceError,
+} from "../../errors.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import {
   type ColumnValue,
@@ -99,9 +104,7 @@ export class PostgresStore implements Store {
       ...historyEntryValues(entry),
     ]);
     if (row === undefined) {
-      throw new StorageError(
-        `Cannot create instance '${init.id}': the id is already used. Nothing was written.`,
-      );
+      throw new DuplicateInstanceError(init.id);
     }
     return instanceFromRow({
       id: init.id,

@@ -81,9 +81,6 @@ export function sqliteError(
       options,
     );
   }
-  if (/UNIQUE constraint failed: workflow_instances\.id/.test(message)) {
-    return new StorageError(`Cannot create an instance: ${what} failed, the id is already used.`);
-  }
   if (error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied) {
     return new StorageError(`Cannot access the database ${path}: ${message}`, options);
   }

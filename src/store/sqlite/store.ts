@@ -15,7 +15,12 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import { ConflictError, StorageError, UnknownInstanceError } from "../../errors.ts";
+import {
+  ConflictError,
+  DuplicateInstanceError,
+  StorageError,
+  UnknownInstanceError,
+} from "../../errors.ts";
 import type { JsonObject } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
@@ -83,6 +88,9 @@ export class SqliteStore implements Store {
     entry: NewHistoryEntry,
   ): Promise<Instance> {
     return this.#write(`creating instance '${init.id}'`, () => {
+      if (this.#sql.instanceExists.get(init.id) !== undefined) {
+        throw new DuplicateInstanceError(init.id);
+      }
       const now = nowIso();
       const contextJson = JSON.stringify(init.context);
       const completedAt = FINISHED_STATUSES.has(init.status) ? now : null;
