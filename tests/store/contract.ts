@@ -13,6 +13,7 @@
 import assert from "node:assert/strict";
 import {
   ConflictError,
+  DuplicateInstanceError,
   InvalidInputError,
   StaleReportError,
   StorageError,
@@ -80,6 +81,7 @@ function registerWriteContract(backend: ContractBackend): void {
     await assert.rejects(
       c.store.createInstance({ ...init, workflowName: "SAVE" }, reportEntry("x", "y")),
       (error: unknown) => {
+        assert.ok(error instanceof DuplicateInstanceError);
         assert.ok(error instanceof StorageError);
         assert.equal(error.code, "STORAGE_ERROR");
         assert.match(error.message, /already used/);
