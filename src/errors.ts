@@ -131,3 +131,15 @@ export class DuplicateInstanceError extends StorageError {
     super(`Cannot create instance '${id}': the id is already used. Nothing was written.`);
   }
 }
+
+/** A report on a run someone suspended: it waits for `resume_workflow`. */
+export class RunSuspendedError extends OrchestratorError {
+  override readonly code = "RUN_SUSPENDED";
+  constructor(id: string, step: string) {
+    super(
+      `Workflow instance '${id}' is suspended at step '${step}' and accepts no reports. Call ` +
+        `resume_workflow with assumed_current_step_name '${step}' to continue it (see ` +
+        `get_workflow_history for who suspended it and why).`,
+    );
+  }
+}

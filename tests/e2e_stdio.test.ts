@@ -443,6 +443,7 @@ Deno.test("the tools declare schemas and annotations", async () => {
       "list_workflows",
       "resume_workflow",
       "start_workflow",
+      "suspend_workflow",
     ]);
     for (const tool of tools) {
       assert.ok(tool.description && tool.description.length > 40, tool.name);

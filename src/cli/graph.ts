@@ -26,7 +26,8 @@ async function runPath(runs: Runs, instance: Instance): Promise<RunPath> {
     });
     for (const entry of entries) {
       const { source, nextStep } = entry.decision;
-      if (source === "resume") continue; // Resuming re-sends the current step: no movement.
+      // Resuming re-sends the current step and suspending keeps it: no movement.
+      if (source === "resume" || source === "suspend") continue;
       transitions.push({
         from: entry.step ?? "",
         to: source === "cancel" ? FINISH : nextStep,

@@ -25,6 +25,7 @@ import {
   DuplicateInstanceError,
   InstanceFinishedError,
   InvalidInputError,
+  RunSuspendedError,
   StaleReportError,
   UnknownInstanceError,
 } from "../errors.ts";
@@ -222,6 +223,9 @@ export class WorkflowEngine {
     const definition = this.#pinned.cached(instance.definitionHash) ?? loaded;
     if (definition === undefined) return { value: { instance, needsDefinition: true } };
     const { report } = request;
+    if (instance.status === "SUSPENDED") {
+      throw new RunSuspendedError(instance.id, instance.currentStep);
+    }
     if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
       const replay = replayOf(run, definition, request.hash);
       if (replay) return { value: { instance, answer: replay } };
@@ -314,7 +318,8 @@ export class WorkflowEngine {
         ),
       };
     }
-    if (assumedStep === actual && request) {
+    const suspended = instance.status === "SUSPENDED";
+    if (assumedStep === actual && request && !suspended) {
       if (request.report.step_id !== actual) {
         throw new InvalidInputError(
           `report.step_id '${request.report.step_id}' differs from assumed_current_step_name ` +
@@ -332,7 +337,10 @@ export class WorkflowEngine {
         ),
       };
     }
-    const action =
+    const action = (suspended
+      ? `The run was suspended; it is running again. ` +
+        (report ? `Your report was recorded in the history but not applied: report again. ` : "")
+      : "") +
       (assumedStep === actual
         ? `Your step matches the server's. Continue with '${actual}'.`
         : explainMismatch(definition, instance, assumedStep, report)) +
@@ -375,6 +383,30 @@ export class WorkflowEngine {
       instance.version,
       { status: "CANCELLED", currentStep: FINISH, context: instance.context },
       historyEntry(instance.currentStep, decision, "CANCELLED"),
+    );
+    return statusView(updated);
+  }
+
+  /**
+   * Pause a running instance: it stays on its step, refuses reports, and `resume` continues it.
+   * Suspending a suspended run changes nothing.
+   */
+  async suspend(instanceId: string, reason?: string): Promise<InstanceStatusView> {
+    const instance = await this.#instance(instanceId);
+    if (FINISHED_STATUSES.has(instance.status)) {
+      throw new InstanceFinishedError(instanceId, instance.status);
+    }
+    if (instance.status === "SUSPENDED") return statusView(instance);
+    const decision: Decision = {
+      source: "suspend",
+      nextStep: instance.currentStep,
+      reasoning: reason ? `Suspended: ${reason}` : "Suspended by the client.",
+    };
+    const updated = await this.#store.applyTransition(
+      instanceId,
+      instance.version,
+      { status: "SUSPENDED", currentStep: instance.currentStep, context: instance.context },
+      historyEntry(instance.currentStep, decision, "SUSPENDED"),
     );
     return statusView(updated);
   }

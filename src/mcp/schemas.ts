@@ -96,6 +96,12 @@ export const inputSchemas = {
       "Why the run is cancelled (kept in history).",
     ),
   })),
+  suspend_workflow: withInputData(z.object({
+    instance_id: instanceId,
+    reason: z.string().max(10_000).optional().describe(
+      "Why the run is paused (kept in history).",
+    ),
+  })),
   get_workflow_history: withInputData(z.object({ instance_id: instanceId, ...pageFields })),
 };
 
@@ -164,6 +170,7 @@ export const outputSchemas = {
   get_howto_create_workflow_content: z.object({ content: z.string() }),
   list_instances: z.object({ instances: z.array(statusSchema), ...pageOut }),
   cancel_workflow: statusSchema,
+  suspend_workflow: statusSchema,
   get_workflow_history: z.object({
     instance_id: z.string(),
     entries: z.array(z.object({

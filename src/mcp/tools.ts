@@ -183,6 +183,16 @@ function specs(server: McpServer): ToolSpecs {
       run: ({ engine }, args) => engine.cancel(args.instance_id, args.reason),
       text: statusText,
     },
+    suspend_workflow: {
+      title: "Suspend a run",
+      description: "Pause a running workflow as SUSPENDED: it keeps its step and context but " +
+        "refuses reports (from any client) until resume_workflow continues it. Use when the " +
+        "user wants to stop for now and come back later, or to keep other agents off the run.",
+      readOnly: false,
+      idempotent: true,
+      run: ({ engine }, args) => engine.suspend(args.instance_id, args.reason),
+      text: statusText,
+    },
     get_workflow_history: {
       title: "Get run history",
       description: "Every recorded step of a run, oldest first: the report received, the " +

@@ -21,7 +21,7 @@ export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 
 /** Who can decide a transition. */
-export const DECISION_SOURCES = ["start", "route", "ai", "resume", "cancel"] as const;
+export const DECISION_SOURCES = ["start", "route", "ai", "resume", "cancel", "suspend"] as const;
 
 /** Statuses after which an instance accepts no more reports. */
 export const FINISHED_STATUSES: ReadonlySet<InstanceStatus> = new Set([
