@@ -5,13 +5,11 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "./server.ts";
+import { BUILTIN_WORKFLOWS, MODERN_CLIENT, serverArgs, tempDbPath } from "./server.ts";
 import { eventually } from "./wait.ts";
 
 /** A token long enough for `MCP_HTTP_TOKEN`'s validation. */
 export const TEST_TOKEN = "test-token-0123456789abcdef";
-/** The stateless protocol revision a modern client pins. */
-const MODERN_PROTOCOL = "2026-07-28";
 
 /** A spawned HTTP server. */
 export interface HttpServer {
@@ -96,9 +94,10 @@ export async function connectHttp(
   url: string,
   options: { token?: string; modern?: boolean } = {},
 ): Promise<Client> {
-  const client = new Client({ name: "orchestrator-http-test", version: "1.0.0" }, {
-    versionNegotiation: options.modern ? { mode: { pin: MODERN_PROTOCOL } } : undefined,
-  });
+  const client = new Client(
+    { name: "orchestrator-http-test", version: "1.0.0" },
+    options.modern ? MODERN_CLIENT : {},
+  );
   const headers: Record<string, string> = options.token
     ? { Authorization: `Bearer ${options.token}` }
     : {};
