@@ -7,6 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { Client, ClientOptions } from "@modelcontextprotocol/client";
+import { connectHttp, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
 import { call, callError, connect, MODERN_CLIENT, toolText } from "../helpers/server.ts";
 import { writeWorkflow } from "../helpers/workflows.ts";
 import { decisionText, GUIDANCE_MARK, triageWorkflows } from "./fake_ai_server.ts";
@@ -290,5 +291,30 @@ Deno.test("sampling (modern client): an answer to a request the run has moved pa
     assert.deepEqual(await status(server.client, id), before);
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("sampling (modern client over stateless HTTP): each round is a request of its own", async () => {
+  const server = await spawnHttpServer({
+    workflowsDir: planWorkflows(),
+    ai: { provider: "sampling" },
+    env: { MCP_HTTP_TOKEN: TEST_TOKEN },
+  });
+  const asked: Asked[] = [];
+  const client = await connectHttp(server.url, {
+    token: TEST_TOKEN,
+    modern: true,
+    client: { capabilities: { sampling: {} } },
+    setup: answerSampling(asked, planDecision),
+  });
+  try {
+    // No session: the rounds of a call reach server instances built for one request each.
+    const id = await started(client, "PLAN");
+    assert.equal((await advance(client, id, "draft")).next_step.step_name, "review");
+    assert.equal((await advance(client, id, "review")).status, "COMPLETED");
+    assert.equal(asked.length, 2);
+  } finally {
+    await client.close().catch(() => {});
+    await server.stop();
   }
 });
