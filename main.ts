@@ -4,7 +4,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import process from "node:process";
 import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.ts";
 import type { App } from "./src/app.ts";
 import { OrchestratorError } from "./src/errors.ts";
@@ -100,10 +99,9 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
     void app(); // Many clients, no single handshake to wait for: load now.
     await stopped;
   } else {
-    const server = createMcpServer(app);
-    // The client closing stdin ends the session; the file watcher would otherwise keep us alive.
-    process.stdin.on("end", () => void server.close());
-    const { closed } = await connectStdio(server, { onAnswered: () => void app() });
+    // The client closing stdin ends the session (the transport then closes the server, whose
+    // file watcher would otherwise keep us alive).
+    const { closed } = connectStdio(() => createMcpServer(app), { onAnswered: () => void app() });
     await closed;
   }
   // Also when the client left before any answer: an unusable database is still reported.

@@ -8,6 +8,7 @@
  * ```
  * @module
  */
+import type { SampleRequest } from "./decide/types.ts";
 import type { DefinitionIssue } from "./definitions/types.ts";
 
 /** Base class: `code` is a stable machine-readable tag, `retryable` says whether the same call may succeed later. */
@@ -116,6 +117,23 @@ export class SamplingUnavailableError extends OrchestratorError {
         "the server cannot ask its model to choose the next step. Nothing was changed. Use a " +
         "client that supports sampling, or configure another decision maker: set GEMINI_API_KEY " +
         "(gemini), or AI_SERVICE_ENDPOINT and AI_MODEL_NAME (openai).",
+    );
+  }
+}
+
+/**
+ * The decision needs an answer from the client's model that the client gives on a repeated call
+ * (2026-07-28 clients: multi round-trip requests). Not a failure: the MCP layer turns it into an
+ * input-required result carrying `request`; nothing was changed, and the repeated call continues.
+ */
+export class InputRequiredError extends OrchestratorError {
+  override readonly code = "INPUT_REQUIRED";
+  override readonly retryable = true;
+  constructor(readonly request: SampleRequest) {
+    super(
+      "The next step can only be chosen once the client's model answers a sampling request; " +
+        "nothing was changed. Repeat the call with its answer (an MCP client of protocol " +
+        "2026-07-28 does this by itself).",
     );
   }
 }

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { call, callError, connect, tempDbPath } from "./helpers/server.ts";
+import { call, callError, connect, MODERN_CLIENT, tempDbPath } from "./helpers/server.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
 import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
 
@@ -91,6 +91,20 @@ Deno.test("list, start and advance JOKE_GENERATOR to COMPLETED; state survives a
     assert.match(finished, /already COMPLETED/);
   } finally {
     await second.close();
+  }
+});
+
+Deno.test("a 2026-07-28 client (server/discover, no initialize) runs JOKE_GENERATOR over stdio", async () => {
+  const server = await connect({ client: MODERN_CLIENT });
+  try {
+    assert.equal(server.client.getProtocolEra(), "modern");
+    const start = await call<StepResponse>(server.client, "start_workflow", {
+      workflow_name: "JOKE_GENERATOR",
+    });
+    const last = (await advanceToEnd([server.client], start)).at(-1)!;
+    assert.equal(last.status, "COMPLETED");
+  } finally {
+    await server.close();
   }
 });
 

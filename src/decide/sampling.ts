@@ -1,7 +1,10 @@
 /**
  * MCP sampling (opt-in, `AI_PROVIDER=sampling`): the connected client's own model decides, through
  * `sampling/createMessage`. No API key is needed, but the client must declare the sampling
- * capability; the 2026-07-28 protocol deprecates it, so it is never chosen automatically.
+ * capability; the 2026-07-28 protocol deprecates it, so it is never chosen automatically. How the
+ * request reaches the client (a server-initiated request, or for 2026-07-28 clients an
+ * input-required answer and a repeated call) is the MCP layer's business: `DecisionCall.sample`
+ * either answers or throws `InputRequiredError`, which this model lets through untouched.
  *
  * @example
  * ```ts

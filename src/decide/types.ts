@@ -61,7 +61,11 @@ export interface DecisionCall {
   signal?: AbortSignal;
   /** Tell the client what the decision is doing (absent when it asked for no progress). */
   progress?: (message: string) => void;
-  /** Ask the client's model (absent when the client did not declare the sampling capability). */
+  /**
+   * Ask the client's model (absent when the client did not declare the sampling capability). It
+   * may throw `InputRequiredError` instead of answering: the client answers on a repeated call
+   * (2026-07-28 clients), so the error must reach the caller with nothing written.
+   */
   sample?: (request: SampleRequest, signal: AbortSignal) => Promise<SampleAnswer>;
 }
 

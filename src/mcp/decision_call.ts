@@ -8,17 +8,35 @@
  * ```
  * @module
  */
-import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
-import type { DecisionCall, SampleAnswer, SampleRequest } from "../decide/types.ts";
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  type McpServer,
+  PROTOCOL_VERSION_META_KEY,
+  type ServerContext,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
+import type { DecisionCall } from "../decide/types.ts";
 import { log } from "../log.ts";
+import { pushSampler, roundTripSampler } from "./sampling.ts";
 
-/** The text of a sampling result (one content block, or the text blocks of several). */
-function sampledText(content: unknown): string {
-  const blocks = (Array.isArray(content) ? content : [content]) as {
-    type?: string;
-    text?: string;
-  }[];
-  return blocks.filter((b) => b?.type === "text").map((b) => b.text ?? "").join("");
+/**
+ * The per-request envelope every 2026-07-28 request carries (its protocol version and the
+ * client's capabilities); older requests carry none.
+ */
+const modernEnvelopeSchema = z.object({
+  [PROTOCOL_VERSION_META_KEY]: z.string(),
+  [CLIENT_CAPABILITIES_META_KEY]: z.looseObject({ sampling: z.unknown() }).optional(),
+});
+
+/** The protocol era of the client of `ctx`, and whether it declared the sampling capability. */
+function clientOf(server: McpServer, ctx: ServerContext): { modern: boolean; samples: boolean } {
+  const envelope = modernEnvelopeSchema.safeParse(ctx.mcpReq.envelope);
+  if (envelope.success) {
+    const capabilities = envelope.data[CLIENT_CAPABILITIES_META_KEY];
+    return { modern: true, samples: capabilities?.sampling !== undefined };
+  }
+  // A 2025-era session declared its capabilities once, in `initialize`.
+  return { modern: false, samples: server.server.getClientCapabilities()?.sampling !== undefined };
 }
 
 /** A `DecisionCall` for the tool call `ctx` of `server`. */
@@ -34,19 +52,9 @@ export function decisionCall(server: McpServer, ctx: ServerContext): DecisionCal
       }).catch((error) => log.debug(`progress notification not sent: ${error}`));
     };
   }
-  if (server.server.getClientCapabilities()?.sampling) {
-    call.sample = async (request: SampleRequest, signal: AbortSignal): Promise<SampleAnswer> => {
-      const result = await ctx.mcpReq.requestSampling({
-        systemPrompt: request.system,
-        messages: request.messages.map((m) => ({
-          role: m.role,
-          content: { type: "text", text: m.text },
-        })),
-        maxTokens: request.maxTokens,
-        includeContext: "none",
-      }, { signal, timeout: request.timeoutMs });
-      return { text: sampledText(result.content), model: result.model };
-    };
+  const client = clientOf(server, ctx);
+  if (client.samples) {
+    call.sample = client.modern ? roundTripSampler(ctx) : pushSampler(ctx);
   }
   return call;
 }

@@ -1,19 +1,19 @@
 /**
- * Builds the MCP server (tools, resources and prompts over the engine) and connects it to stdio.
- * Nothing here needs the application loaded: the server is created, connected and answers the
- * handshake (`initialize` or `server/discover`) before the workflow parser, the SQLite store and
+ * Builds the MCP server (tools, resources and prompts over the engine) and serves it on stdio, to
+ * 2026-07-28 clients (`server/discover`, per-request envelopes, multi round-trip requests) and to
+ * older ones (`initialize`) alike. Nothing here needs the application loaded: the server is
+ * created, connected and answers the handshake before the workflow parser, the SQLite store and
  * the engine are imported; the handlers wait for them.
  *
  * @example
  * ```ts
- * const server = createMcpServer(app);
- * const { closed } = await connectStdio(server, { onAnswered: () => void app() });
+ * const { closed } = connectStdio(() => createMcpServer(app), { onAnswered: () => void app() });
  * await closed;
  * ```
  * @module
  */
 import { type JSONRPCMessage, McpServer } from "@modelcontextprotocol/server";
-import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Definitions } from "../definitions/types.ts";
 import { log } from "../log.ts";
 import { VERSION } from "../version.ts";
@@ -97,9 +97,14 @@ export function createMcpServer(
   return server;
 }
 
-/** A stdio transport calling `onAnswered` once its first message (the handshake answer) is out. */
+/**
+ * A stdio transport calling `onAnswered` once its first message (the handshake answer) is out,
+ * and resolving `closed` when the client leaves (stdin ends).
+ */
 class AnsweringStdioTransport extends StdioServerTransport {
   #onAnswered: (() => void) | undefined;
+  readonly #closed = Promise.withResolvers<void>();
+  readonly closed: Promise<void> = this.#closed.promise;
 
   constructor(onAnswered: () => void) {
     super();
@@ -112,24 +117,33 @@ class AnsweringStdioTransport extends StdioServerTransport {
     this.#onAnswered = undefined;
     onAnswered?.();
   }
+
+  // `serveStdio` owns `onclose` (it closes the pinned server), so the end is observed here.
+  override async close(): Promise<void> {
+    await super.close();
+    this.#closed.resolve();
+  }
 }
 
 /**
- * Connect `server` to stdin/stdout; `closed` resolves when the client disconnects. `onAnswered`
- * runs once the first answer has been written, the moment to start slow work without delaying
- * the handshake.
+ * Serve MCP on stdin/stdout with a server from `create`: the SDK's `serveStdio` lets the client's
+ * opening message choose the protocol era (`server/discover` for 2026-07-28, `initialize` for
+ * older clients) and pins one server for the connection. `closed` resolves when the client
+ * disconnects; `onAnswered` runs once the first answer has been written, the moment to start slow
+ * work without delaying the handshake.
  */
-export async function connectStdio(
-  server: McpServer,
+export function connectStdio(
+  create: () => McpServer,
   options: { onAnswered?: () => void } = {},
-): Promise<{ closed: Promise<void> }> {
+): { closed: Promise<void> } {
   const transport = new AnsweringStdioTransport(options.onAnswered ?? (() => {}));
-  const closed = new Promise<void>((resolve) => {
-    transport.onclose = () => resolve();
-  });
   // Transport failures (e.g. a message over the SDK's 10 MiB stdio limit, which ends the session)
   // would otherwise go unexplained.
-  server.server.onerror = (error) => log.warn(`MCP transport: ${error.message}`);
-  await server.connect(transport);
-  return { closed };
+  const warn = (error: Error) => log.warn(`MCP transport: ${error.message}`);
+  serveStdio(() => {
+    const server = create();
+    server.server.onerror = warn;
+    return server;
+  }, { transport, onerror: warn });
+  return { closed: transport.closed };
 }

@@ -6,12 +6,13 @@
  */
 import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
 import type { z } from "zod";
-import { OrchestratorError } from "../errors.ts";
+import { InputRequiredError, OrchestratorError } from "../errors.ts";
 import type { JsonObject } from "../json.ts";
 import { log } from "../log.ts";
 import type { Report } from "../store/types.ts";
 import { decisionCall } from "./decision_call.ts";
 import howto from "./howto_create_workflow.md" with { type: "text" };
+import { inputRequiredResult } from "./sampling.ts";
 import { inputSchemas, outputSchemas } from "./schemas.ts";
 import {
   historyText,
@@ -243,6 +244,8 @@ export function registerTools(server: McpServer, app: LoadServed): void {
             structuredContent: result as Record<string, unknown>,
           };
         } catch (error) {
+          // A 2026-07-28 client's model must answer first: it repeats the call with the answer.
+          if (error instanceof InputRequiredError) return await inputRequiredResult(error, ctx);
           return { content: [{ type: "text" as const, text: errorText(error) }], isError: true };
         }
       },

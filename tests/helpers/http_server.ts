@@ -5,13 +5,18 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
-import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "./server.ts";
+import type { ClientOptions } from "@modelcontextprotocol/client";
+import {
+  type AiOptions,
+  BUILTIN_WORKFLOWS,
+  MODERN_CLIENT,
+  serverArgs,
+  tempDbPath,
+} from "./server.ts";
 import { eventually } from "./wait.ts";
 
 /** A token long enough for `MCP_HTTP_TOKEN`'s validation. */
 export const TEST_TOKEN = "test-token-0123456789abcdef";
-/** The stateless protocol revision a modern client pins. */
-const MODERN_PROTOCOL = "2026-07-28";
 
 /** A spawned HTTP server. */
 export interface HttpServer {
@@ -34,8 +39,9 @@ export function freePort(): number {
 }
 
 /**
- * Spawn main.ts serving HTTP (stub decider) and wait until it listens.
- * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`); `args` extra flags (`--no-auth`)
+ * Spawn main.ts serving HTTP and wait until it listens.
+ * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`); `args` extra flags (`--no-auth`);
+ * `ai` the decision maker (default: stub)
  */
 export async function spawnHttpServer(
   options: {
@@ -43,14 +49,15 @@ export async function spawnHttpServer(
     workflowsDir?: string;
     env?: Record<string, string>;
     args?: string[];
+    ai?: AiOptions;
   } = {},
 ): Promise<HttpServer> {
   const dbPath = options.dbPath ?? tempDbPath();
   const workflowsDir = options.workflowsDir ?? BUILTIN_WORKFLOWS;
   const bind = `127.0.0.1:${freePort()}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: serverArgs(workflowsDir, dbPath, options.args, undefined, { httpBind: bind }),
-    env: { NO_COLOR: "1", ...options.env },
+    args: serverArgs(workflowsDir, dbPath, options.args, options.ai, { httpBind: bind }),
+    env: { NO_COLOR: "1", ...options.env, ...options.ai?.env },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
@@ -91,14 +98,24 @@ export async function spawnHttpServer(
   };
 }
 
-/** Connect an SDK v2 client: legacy (session) handshake by default, or pinned to 2026-07-28. */
+/**
+ * Connect an SDK v2 client: legacy (session) handshake by default, or pinned to 2026-07-28;
+ * `client` adds options (e.g. capabilities), `setup` registers the client's handlers.
+ */
 export async function connectHttp(
   url: string,
-  options: { token?: string; modern?: boolean } = {},
+  options: {
+    token?: string;
+    modern?: boolean;
+    client?: ClientOptions;
+    setup?: (client: Client) => void;
+  } = {},
 ): Promise<Client> {
-  const client = new Client({ name: "orchestrator-http-test", version: "1.0.0" }, {
-    versionNegotiation: options.modern ? { mode: { pin: MODERN_PROTOCOL } } : undefined,
-  });
+  const client = new Client(
+    { name: "orchestrator-http-test", version: "1.0.0" },
+    { ...(options.modern ? MODERN_CLIENT : {}), ...options.client },
+  );
+  options.setup?.(client);
   const headers: Record<string, string> = options.token
     ? { Authorization: `Bearer ${options.token}` }
     : {};

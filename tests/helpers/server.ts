@@ -15,6 +15,12 @@ import { permissionFlags } from "../../src/permissions.ts";
 export const MAIN = fromFileUrl(new URL("../../main.ts", import.meta.url));
 /** The built-in workflows folder. */
 export const BUILTIN_WORKFLOWS = fromFileUrl(new URL("../../workflows", import.meta.url));
+/** The protocol revision a modern (2026-07-28) client pins. */
+export const MODERN_PROTOCOL = "2026-07-28";
+/** Client options that make a client speak 2026-07-28 (`server/discover`) instead of `initialize`. */
+export const MODERN_CLIENT: ClientOptions = {
+  versionNegotiation: { mode: { pin: MODERN_PROTOCOL } },
+};
 
 /** Options for one spawned server. */
 export interface ServerOptions {
