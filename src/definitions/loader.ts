@@ -12,11 +12,11 @@
  * @module
  */
 import * as path from "node:path";
-import { formatIssue } from "../errors.ts";
-import { isInside, type ReadResult, relativePath, WorkflowFiles } from "./files.ts";
+import { isInside, type ReadResult, relativePath, type WorkflowFiles } from "./files.ts";
 import { expandIncludes, type IncludeIssue } from "./includes.ts";
-import { type ListedStep, parseIndex } from "./index_file.ts";
-import { type ParsedStepFile, parseStepFile, type StepSection } from "./step_file.ts";
+import { parseIndex } from "./index_file.ts";
+import { LoadContext } from "./load_context.ts";
+import { listedSteps, type LoadedStep, loadStepFiles } from "./loader_steps.ts";
 import {
   type DefinitionIssue,
   FINISH,
@@ -25,7 +25,10 @@ import {
   type WorkflowDefinition,
   type WorkflowEntry,
 } from "./types.ts";
-import { checkRoutes, stepNameProblem, type StepRoutes, unreachableSteps } from "./validate.ts";
+import { checkRoutes, type StepRoutes, unreachableSteps } from "./validate.ts";
+
+/** What `parseIndex` gives. */
+type ParsedIndex = ReturnType<typeof parseIndex>;
 
 /** Valid workflow (folder) names: upper-case letters, digits and underscores. */
 export const WORKFLOW_NAME = /^[A-Z0-9_]+$/;
@@ -38,169 +41,133 @@ export function isWorkflowName(name: string): boolean {
 const DEFAULT_MAX_STEPS = 100;
 const MAX_WALK_ENTRIES = 10_000;
 
-/** A step whose file was found and parsed. */
-interface LoadedStep {
-  listed: ListedStep;
-  file: ReadResult & { ok: true };
-  parsed: ParsedStepFile;
-}
-
 /** Load and validate the workflow folder `name` inside `rootDir`. */
 export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
-  const issues: DefinitionIssue[] = [];
+  const folder = workflowFolder(rootDir, name);
+  if ("issues" in folder) {
+    return { name, valid: false, description: "", steps: [], errors: folder.issues };
+  }
+  const context = new LoadContext(name, folder.real);
+  for (const issue of folder.nameIssues) context.issues.push(issue);
   const invalid = (description: string, steps: string[]): WorkflowEntry => ({
     name,
     valid: false,
     description,
     steps,
-    errors: dedupe(issues),
+    errors: context.errors(),
   });
 
-  if (name === "" || name === "." || name === ".." || /[/\\]/.test(name) || name.includes("\0")) {
-    issues.push({ file: name, message: `'${name}' is not a workflow folder name` });
+  const indexFile = context.files.read(path.join(context.folderReal, "index.md"));
+  if (!indexFile.ok) {
+    context.indexIssue(
+      undefined,
+      indexFile.reason === "missing"
+        ? "missing index.md: create it with a title, the goal, and a '# Steps' list of links like " +
+          "'- [first_step](steps/first_step.md)'"
+        : `index.md ${indexFile.message}`,
+    );
     return invalid("", []);
   }
+  const index = parseIndex(indexFile.text);
+  for (const issue of index.issues) context.indexIssue(issue.line, issue.message);
+  const { listed, firstLine, finishListed } = listedSteps(context, index.steps);
+  const names = listed.map((s) => s.name);
+  const { loaded, finish } = loadStepFiles(context, listed, finishListed);
+  const start = checkRoutesAndStart(context, index, loaded, names, firstLine);
+  const inputs = inputsOf(context, index);
+  checkIncludes(context, [indexFile, ...loaded.map((s) => s?.file), finish?.file]);
+  checkUnlistedFiles(context);
+  if (context.issues.length > 0) return invalid(index.description, names);
+
+  const expand = sectionExpander(context.files);
+  const toStep = (step: LoadedStep): StepDefinition => {
+    const fm = step.parsed.frontMatter;
+    const definition: StepDefinition = {
+      name: step.listed.name,
+      file: step.file.rel,
+      description: expand(step.parsed.description, step.file),
+      guidance: expand(step.parsed.guidance?.text ?? "", step.file),
+      instructions: expand(step.parsed.instructions?.text ?? "", step.file),
+      on: { ...(fm.on ?? {}) },
+      terminal: fm.terminal === true,
+    };
+    if (fm.next !== undefined) definition.next = fm.next;
+    return definition;
+  };
+  const definition: WorkflowDefinition = {
+    name,
+    title: index.title ?? name,
+    description: expand(index.description, indexFile),
+    goal: expand(index.goal, indexFile),
+    start: start ?? names[0] ?? "",
+    inputs,
+    maxSteps: index.frontMatter.max_steps ?? DEFAULT_MAX_STEPS,
+    steps: loaded.flatMap((s) => (s ? [toStep(s)] : [])),
+    hash: context.files.hash(),
+  };
+  if (index.frontMatter.version !== undefined) {
+    definition.version = String(index.frontMatter.version);
+  }
+  if (finish) definition.finish = toStep(finish);
+  return { name, valid: true, definition };
+}
+
+/**
+ * The real path of the workflow folder, with the problems of its name; or, when it cannot be
+ * loaded at all (not a folder name, a link outside the definitions directory, unreadable), why.
+ */
+function workflowFolder(
+  rootDir: string,
+  name: string,
+): { real: string; nameIssues: DefinitionIssue[] } | { issues: DefinitionIssue[] } {
+  if (name === "" || name === "." || name === ".." || /[/\\]/.test(name) || name.includes("\0")) {
+    return { issues: [{ file: name, message: `'${name}' is not a workflow folder name` }] };
+  }
+  const nameIssues: DefinitionIssue[] = [];
   if (!isWorkflowName(name)) {
     const suggestion = name.toUpperCase().replace(/[^A-Z0-9_]/g, "_");
-    issues.push({
+    nameIssues.push({
       file: name,
       message: `folder name '${name}' is not a valid workflow name: rename the folder using only ` +
         `A-Z, 0-9 and _ (e.g. '${suggestion}')`,
     });
   }
-
-  let folderReal: string;
   try {
     const rootReal = Deno.realPathSync(path.resolve(rootDir));
-    folderReal = Deno.realPathSync(path.join(rootReal, name));
-    if (!isInside(rootReal, folderReal) || folderReal === rootReal) {
-      issues.push({
-        file: name,
-        message: "the folder is a symbolic link that points outside the definitions directory: " +
-          "move the workflow into the definitions directory",
-      });
-      return invalid("", []);
+    const real = Deno.realPathSync(path.join(rootReal, name));
+    if (!isInside(rootReal, real) || real === rootReal) {
+      return {
+        issues: [...nameIssues, {
+          file: name,
+          message: "the folder is a symbolic link that points outside the definitions directory: " +
+            "move the workflow into the definitions directory",
+        }],
+      };
     }
+    return { real, nameIssues };
   } catch (error) {
-    issues.push({ file: name, message: `the folder cannot be read: ${(error as Error).message}` });
-    return invalid("", []);
+    return {
+      issues: [...nameIssues, {
+        file: name,
+        message: `the folder cannot be read: ${(error as Error).message}`,
+      }],
+    };
   }
+}
 
-  const files = new WorkflowFiles(folderReal, folderReal);
-  const at = (rel: string) => `${name}/${rel}`;
-  const indexFile = files.read(path.join(folderReal, "index.md"));
-  if (!indexFile.ok) {
-    issues.push({
-      file: at("index.md"),
-      message: indexFile.reason === "missing"
-        ? "missing index.md: create it with a title, the goal, and a '# Steps' list of links like " +
-          "'- [first_step](steps/first_step.md)'"
-        : `index.md ${indexFile.message}`,
-    });
-    return invalid("", []);
-  }
-  const index = parseIndex(indexFile.text);
-  for (const issue of index.issues) issues.push({ file: at("index.md"), ...issue });
-  const indexIssue = (line: number | undefined, message: string) =>
-    issues.push({ file: at("index.md"), line, message });
-
-  // Listed steps: valid, unique names; FINISH set apart.
-  const listed: ListedStep[] = [];
-  const firstLine = new Map<string, number>();
-  let finishListed: ListedStep | undefined;
-  for (const step of index.steps) {
-    const problem = stepNameProblem(step.name);
-    if (problem) {
-      indexIssue(step.line, problem);
-      continue;
-    }
-    const seen = firstLine.get(step.name);
-    if (seen !== undefined) {
-      indexIssue(
-        step.line,
-        `duplicate step name '${step.name}' (also listed on line ${seen}): give each step a unique name`,
-      );
-      continue;
-    }
-    firstLine.set(step.name, step.line);
-    if (step.name === FINISH) finishListed = step;
-    else listed.push(step);
-  }
-  const names = listed.map((s) => s.name);
-  if (finishListed && names.length === 0) {
-    indexIssue(
-      finishListed.line,
-      "index.md lists only FINISH: list at least one step before it, like '- [first_step](steps/first_step.md)'",
-    );
-  }
-
-  // Step files.
-  const loadStep = (step: ListedStep): LoadedStep | undefined => {
-    const target = linkTarget(step.target);
-    if (target === undefined) {
-      indexIssue(
-        step.line,
-        `step '${step.name}' links to '${step.target}', which is outside the workflow folder: ` +
-          `link to a file inside it, e.g. 'steps/${safeFileName(step.name)}.md'`,
-      );
-      return undefined;
-    }
-    const file = files.read(path.resolve(folderReal, target));
-    if (!file.ok) {
-      const message = file.reason === "missing"
-        ? `step '${step.name}' is listed but its file '${target}' does not exist: create it or ` +
-          "fix the link"
-        : file.reason === "outside"
-        ? `step '${step.name}' links to '${target}', which ${file.message}: link to a file inside ` +
-          "the workflow folder"
-        : `step '${step.name}': file '${target}' ${file.message}`;
-      indexIssue(step.line, message);
-      return undefined;
-    }
-    const parsed = parseStepFile(file.text, { requireGuidance: step.name !== FINISH });
-    for (const issue of parsed.issues) issues.push({ file: at(file.rel), ...issue });
-    return { listed: step, file, parsed };
-  };
-  const loaded = listed.map(loadStep);
-  let finish = finishListed ? loadStep(finishListed) : undefined;
-  if (!finishListed) {
-    const finishPath = path.join(folderReal, "steps", `${FINISH}.md`);
-    const file = files.read(finishPath);
-    if (file.ok) {
-      const listedFinish = { name: FINISH, target: `steps/${FINISH}.md`, line: 0 };
-      const parsed = parseStepFile(file.text, { requireGuidance: false });
-      for (const issue of parsed.issues) issues.push({ file: at(file.rel), ...issue });
-      finish = { listed: listedFinish, file, parsed };
-    } else if (file.reason !== "missing") {
-      issues.push({
-        file: at(`steps/${FINISH}.md`),
-        message: `steps/${FINISH}.md ${file.message}`,
-      });
-    }
-  }
-  if (finish) {
-    const fm = finish.parsed.frontMatter;
-    for (const key of ["next", "on", "terminal"] as const) {
-      if (fm[key] !== undefined) {
-        issues.push({
-          file: at(finish.file.rel),
-          line: finish.parsed.keyLine([key]),
-          message: `the ${FINISH} step ends the run and cannot declare '${key}': remove it`,
-        });
-      }
-    }
-  }
-
-  // Routes, start and reachability.
-  const routes: StepRoutes[] = [];
-  loaded.forEach((step, i) => {
-    const name = listed[i]?.name ?? "";
-    if (!step) {
-      routes.push({ name, on: [], terminal: false });
-      return;
-    }
+/** Check every step's routes, the start step and reachability; returns the start step. */
+function checkRoutesAndStart(
+  context: LoadContext,
+  index: ParsedIndex,
+  loaded: readonly (LoadedStep | undefined)[],
+  names: string[],
+  firstLine: Map<string, number>,
+): string | undefined {
+  const routes: StepRoutes[] = loaded.map((step, i) => {
+    const name = names[i] ?? "";
+    if (!step) return { name, on: [], terminal: false };
     const fm = step.parsed.frontMatter;
-    routes.push({
+    return {
       name,
       next: fm.next === undefined
         ? undefined
@@ -212,22 +179,18 @@ export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
       })),
       terminal: fm.terminal === true,
       terminalLine: step.parsed.keyLine(["terminal"]),
-    });
+    };
   });
   const fileOf = new Map(loaded.flatMap((s) => (s ? [[s.listed.name, s.file.rel] as const] : [])));
   for (const issue of checkRoutes(routes, names)) {
-    issues.push({
-      file: at(fileOf.get(issue.step) ?? "index.md"),
-      line: issue.line,
-      message: issue.message,
-    });
+    context.report(fileOf.get(issue.step) ?? "index.md", issue.line, issue.message);
   }
   let start = names[0];
   const declaredStart = index.frontMatter.start;
   if (declaredStart !== undefined) {
     start = names.includes(declaredStart) ? declaredStart : undefined;
     if (!start) {
-      indexIssue(
+      context.indexIssue(
         index.keyLine(["start"]),
         `'start' names unknown step '${declaredStart}' (listed: ${names.join(", ") || "none"})`,
       );
@@ -235,14 +198,17 @@ export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
   }
   if (start !== undefined) {
     for (const name of unreachableSteps(routes, start)) {
-      indexIssue(
+      context.indexIssue(
         firstLine.get(name),
         `step '${name}' is unreachable: no route leads to it; add a route or remove it from the list`,
       );
     }
   }
+  return start;
+}
 
-  // Inputs.
+/** The declared inputs, each default checked against its type. */
+function inputsOf(context: LoadContext, index: ParsedIndex): Record<string, InputDefinition> {
   const inputs: Record<string, InputDefinition> = {};
   for (const [key, input] of Object.entries(index.frontMatter.inputs ?? {})) {
     const definition: InputDefinition = { required: input?.required ?? false };
@@ -252,105 +218,65 @@ export function loadWorkflow(rootDir: string, name: string): WorkflowEntry {
       definition.default = input.default;
       const actual = jsonType(input.default);
       if (input.type !== undefined && actual !== input.type) {
-        indexIssue(
+        context.indexIssue(
           index.keyLine(["inputs", key, "default"]),
           `input '${key}' has type ${input.type} but its default is ${
             actual === "null" ? "null" : `a ${actual}`
-          }: ` +
-            "make them agree",
+          }: make them agree`,
         );
       }
     }
     inputs[key] = definition;
   }
+  return inputs;
+}
 
-  // Includes, in every definition file (reported once, with the including file and line).
-  const reportInclude = (issue: IncludeIssue) =>
-    issues.push({ file: at(issue.file), line: issue.line, message: issue.message });
-  for (const file of [indexFile, ...loaded.map((s) => s?.file), finish?.file]) {
+/** Includes, in every definition file (each problem reported once, with the including file and line). */
+function checkIncludes(
+  context: LoadContext,
+  files: readonly ((ReadResult & { ok: true }) | undefined)[],
+): void {
+  const report = (issue: IncludeIssue) => context.report(issue.file, issue.line, issue.message);
+  for (const file of files) {
     if (!file) continue;
     expandIncludes(file.text, {
-      files,
+      files: context.files,
       fileReal: file.real,
       fileRel: file.rel,
       firstLine: 1,
-      report: reportInclude,
+      report,
     });
   }
+}
 
-  // Files under steps/ that nothing refers to.
-  const used = files.readReals;
+/** Files under steps/ that nothing refers to. */
+function checkUnlistedFiles(context: LoadContext): void {
+  const used = context.files.readReals;
+  const { folderReal } = context;
   for (const file of markdownFiles(path.join(folderReal, "steps"), folderReal)) {
     const rel = relativePath(folderReal, file.path);
     if (rel === `steps/${FINISH}.md` || (file.real && used.has(file.real))) continue;
     const base = path.basename(rel, ".md");
-    issues.push({
-      file: at(rel),
-      message:
-        `file not listed in index.md: add '- [${base}](${rel})' to the Steps list or delete it`,
-    });
+    context.report(
+      rel,
+      undefined,
+      `file not listed in index.md: add '- [${base}](${rel})' to the Steps list or delete it`,
+    );
   }
+}
 
-  if (issues.length > 0) return invalid(index.description, names);
-
-  // No issues, so no cycles: a file's expansion is the same wherever it is included, and one memo
-  // serves every section instead of each re-expanding the shared files.
+/**
+ * A section's text with its includes expanded, trimmed. Called only when there were no issues, so
+ * no cycles: a file's expansion is the same wherever it is included, and one memo serves every
+ * section instead of each re-expanding the shared files.
+ */
+function sectionExpander(
+  files: WorkflowFiles,
+): (text: string, file: ReadResult & { ok: true }) => string {
   const memo = new Map<string, { text: string; nesting: number }>();
-  const expand = (text: string, file: ReadResult & { ok: true }) =>
+  return (text, file) =>
     expandIncludes(text, { files, fileReal: file.real, fileRel: file.rel, firstLine: 1, memo })
       .trim();
-  const section = (s: StepSection | undefined, file: ReadResult & { ok: true }) =>
-    s ? expand(s.text, file) : "";
-  const toStep = (step: LoadedStep): StepDefinition => {
-    const fm = step.parsed.frontMatter;
-    const definition: StepDefinition = {
-      name: step.listed.name,
-      file: step.file.rel,
-      description: expand(step.parsed.description, step.file),
-      guidance: section(step.parsed.guidance, step.file),
-      instructions: section(step.parsed.instructions, step.file),
-      on: { ...(fm.on ?? {}) },
-      terminal: fm.terminal === true,
-    };
-    if (fm.next !== undefined) definition.next = fm.next;
-    return definition;
-  };
-  const steps = loaded.flatMap((s) => (s ? [toStep(s)] : []));
-  const definition: WorkflowDefinition = {
-    name,
-    title: index.title ?? name,
-    description: expand(index.description, indexFile),
-    goal: expand(index.goal, indexFile),
-    start: start ?? names[0] ?? "",
-    inputs,
-    maxSteps: index.frontMatter.max_steps ?? DEFAULT_MAX_STEPS,
-    steps,
-    hash: files.hash(),
-  };
-  if (index.frontMatter.version !== undefined) {
-    definition.version = String(index.frontMatter.version);
-  }
-  if (finish) definition.finish = toStep(finish);
-  return { name, valid: true, definition };
-}
-
-/** The file part of a link target, or undefined when it is a URL or an absolute path. */
-function linkTarget(href: string): string | undefined {
-  let target = href.replace(/[?#].*$/, "");
-  try {
-    target = decodeURIComponent(target);
-  } catch {
-    // Not percent-encoded: use as written.
-  }
-  if (target === "" || /^[a-z][a-z0-9+.-]*:/i.test(target) || path.isAbsolute(target)) {
-    return undefined;
-  }
-  if (target.startsWith("\\") || target.includes("\u0000")) return undefined;
-  return target;
-}
-
-function safeFileName(name: string): string {
-  return name.trim().toLowerCase().replace(/[^a-z0-9_-]+/g, "_");
 }
 
 function jsonType(value: unknown): string {
@@ -393,14 +319,4 @@ function markdownFiles(dir: string, folderReal: string): { path: string; real?: 
   };
   walk(dir, 0);
   return found;
-}
-
-function dedupe(issues: DefinitionIssue[]): DefinitionIssue[] {
-  const seen = new Set<string>();
-  return issues.filter((issue) => {
-    const key = formatIssue(issue);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
