@@ -5,6 +5,7 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import type { EnvVar } from "../../src/config.ts";
 import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "./server.ts";
 import { eventually } from "./wait.ts";
 
@@ -35,21 +36,25 @@ export function freePort(): number {
 
 /**
  * Spawn main.ts serving HTTP (stub decider) and wait until it listens.
- * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`); `args` extra flags (`--no-auth`)
+ * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`, or `WORKFLOW_DB_URL`, whose host
+ * the permission flags then grant); `args` extra flags (`--no-auth`); `bind` the `host:port` to
+ * listen on (default: a free 127.0.0.1 port)
  */
 export async function spawnHttpServer(
   options: {
     dbPath?: string;
     workflowsDir?: string;
-    env?: Record<string, string>;
+    env?: Partial<Record<EnvVar, string>>;
     args?: string[];
+    bind?: string;
   } = {},
 ): Promise<HttpServer> {
   const dbPath = options.dbPath ?? tempDbPath();
   const workflowsDir = options.workflowsDir ?? BUILTIN_WORKFLOWS;
-  const bind = `127.0.0.1:${freePort()}`;
+  const bind = options.bind ?? `127.0.0.1:${freePort()}`;
+  const ai = { provider: "stub" as const, env: options.env };
   const child = new Deno.Command(Deno.execPath(), {
-    args: serverArgs(workflowsDir, dbPath, options.args, undefined, { httpBind: bind }),
+    args: serverArgs(workflowsDir, dbPath, options.args, ai, { httpBind: bind }),
     env: { NO_COLOR: "1", ...options.env },
     stdin: "null",
     stdout: "null",
