@@ -200,8 +200,17 @@ Deno.test({
         store.applyTransition(init.id, 1, moveTo("b"), reportEntry("a", "b")),
         unavailable,
       );
+      // Each failed attempt lengthens the driver's wait before the next one: it stays short, so
+      // calls keep failing at once and the first call after the restart is answered at once.
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const began = performance.now();
+        await assert.rejects(store.getInstance(init.id), unavailable);
+        assert.ok(performance.now() - began < 2_000, `attempt ${attempt} waited`);
+      }
       await cluster.start();
+      const began = performance.now();
       assert.deepEqual(await store.getInstance(init.id), created);
+      assert.ok(performance.now() - began < 2_000, "the pool reconnects without a long wait");
       const advanced = await store.applyTransition(init.id, 1, moveTo("b"), reportEntry("a", "b"));
       assert.equal(advanced.version, 2);
     });
