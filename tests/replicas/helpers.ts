@@ -19,8 +19,8 @@ import { toolText } from "../helpers/server.ts";
 import {
   connectHttp,
   freePort,
-  type HttpServer,
-  spawnHttpServer,
+  type LaunchedHttpServer,
+  launchHttpServer,
   TEST_TOKEN,
 } from "../helpers/http_server.ts";
 import { deadline } from "../helpers/wait.ts";
@@ -35,6 +35,9 @@ export interface ReplicaOptions {
   workflowsDir?: string;
 }
 
+/** Starts a replica's process on `bind`. */
+type Launch = (bind: string) => LaunchedHttpServer;
+
 /** One replica: its process (replaced on restart), its fixed address and its client. */
 export class Replica {
   readonly name: string;
@@ -42,34 +45,35 @@ export class Replica {
   readonly bind: string;
   readonly url: string;
   readonly client: Client;
-  /** How many times this replica was started. */
-  starts = 1;
-  #server: HttpServer;
-  readonly #spawn: (bind: string) => Promise<HttpServer>;
+  #server: LaunchedHttpServer;
+  #listening = true;
+  readonly #launch: Launch;
 
-  private constructor(
-    name: string,
-    server: HttpServer,
-    client: Client,
-    spawn: (bind: string) => Promise<HttpServer>,
-  ) {
+  private constructor(name: string, server: LaunchedHttpServer, client: Client, launch: Launch) {
     this.name = name;
     this.#server = server;
     this.url = server.url;
     this.bind = new URL(server.url).host;
     this.client = client;
-    this.#spawn = spawn;
+    this.#launch = launch;
   }
 
-  /** Spawn a replica on a free port (or `bind`) and connect its client. */
-  static async start(
-    name: string,
-    spawn: (bind: string) => Promise<HttpServer>,
-    bind = `127.0.0.1:${freePort()}`,
-  ): Promise<Replica> {
-    const server = await spawn(bind);
-    const client = await connectHttp(server.url, { token: TEST_TOKEN, modern: true });
-    return new Replica(name, server, client, spawn);
+  /** Spawn a replica on a free port, wait until it listens and connect its client. */
+  static async start(name: string, launch: Launch): Promise<Replica> {
+    const server = launch(`127.0.0.1:${freePort()}`);
+    try {
+      await server.listening;
+      const client = await connectHttp(server.url, { token: TEST_TOKEN, modern: true });
+      return new Replica(name, server, client, launch);
+    } catch (error) {
+      await server.stop("SIGKILL");
+      throw error;
+    }
+  }
+
+  /** Whether the current process has said it listens. */
+  get listening(): boolean {
+    return this.#listening;
   }
 
   /** Everything the current process wrote to stderr. */
@@ -77,7 +81,7 @@ export class Replica {
     return this.#server.stderr();
   }
 
-  /** SIGKILL the process and wait until it is gone. */
+  /** SIGKILL the process (listening or still starting) and wait until it is gone. */
   async kill(): Promise<void> {
     const status = await this.#server.stop("SIGKILL");
     if (status.signal !== "SIGKILL") {
@@ -85,10 +89,17 @@ export class Replica {
     }
   }
 
-  /** Start a new process on the same address; resolves once it listens. */
-  async restart(): Promise<void> {
-    this.#server = await this.#spawn(this.bind);
-    this.starts += 1;
+  /**
+   * Start a new process on the same address, after `kill`; resolves once it listens (and
+   * rejects if it is killed or fails before).
+   */
+  restart(): Promise<void> {
+    const server = this.#launch(this.bind);
+    this.#server = server;
+    this.#listening = false;
+    return server.listening.then(() => {
+      if (this.#server === server) this.#listening = true;
+    });
   }
 
   /** SIGTERM (graceful: in-flight calls finish), close the client; the exit status. */
@@ -119,7 +130,7 @@ export async function startReplicas(
     Replica.start(
       String.fromCharCode(65 + i),
       (bind) =>
-        spawnHttpServer({
+        launchHttpServer({
           bind,
           dbPath,
           workflowsDir: option.workflowsDir,
@@ -147,14 +158,23 @@ export async function startReplicas(
   };
 }
 
-/** What one tool call came back with: its result, or the error that the call itself threw. */
-export type Outcome =
-  | { ok: true; content: Record<string, unknown> }
-  | { ok: false; error: string; thrown: boolean };
+/**
+ * What one tool call came back with: its result, or why it has none: an `isError` result, or a
+ * request that failed (`thrown`: the replica died under it, or `refused`: nothing listened, so
+ * it was never sent).
+ */
+export type Outcome = { ok: true; content: Record<string, unknown> } | Failure;
+
+/** An `Outcome` without a result. */
+export interface Failure {
+  ok: false;
+  error: string;
+  thrown: boolean;
+  refused: boolean;
+}
 
 /**
- * Call a tool and say how it went, never throwing: an `isError` result, or a failed request (the
- * replica died or is down; bounded by `timeoutMs`), comes back as an error text.
+ * Call a tool and say how it went, never throwing; a call is bounded by `timeoutMs`.
  */
 export async function attempt(
   client: Client,
@@ -168,9 +188,12 @@ export async function attempt(
       timeoutMs + 1_000,
       `${name} on a replica`,
     );
-    if (result.isError) return { ok: false, error: toolText(result), thrown: false };
+    if (result.isError) {
+      return { ok: false, error: toolText(result), thrown: false, refused: false };
+    }
     return { ok: true, content: result.structuredContent as Record<string, unknown> };
   } catch (error) {
-    return { ok: false, error: String(error), thrown: true };
+    const refused = /Connection refused/.test(String((error as Error).cause));
+    return { ok: false, error: String(error), thrown: true, refused };
   }
 }
