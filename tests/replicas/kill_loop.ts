@@ -34,12 +34,16 @@ export interface KillLoopFigures extends DatabaseFindings {
   kills: number;
   /** Kills that landed before the (restarted) replica listened. */
   killedDuringStartup: number;
+  /** Kills that landed while the victim had calls in flight. */
+  killsMidCall: number;
   /** Tool calls sent, retries included. */
   calls: number;
   /** Calls in flight on the victim when it was killed. */
   inFlightAtKill: number;
   /** Calls sent again to another replica after theirs died under them or was down. */
   retried: number;
+  /** Calls whose replica died under them (the others that failed were refused: never sent). */
+  cutOff: number;
   acknowledged: number;
   /** Starts whose replica died before answering (not retried, not counted as acknowledged). */
   startsUnanswered: number;
@@ -68,6 +72,8 @@ export async function runKillLoop(
     retried: 0,
     startsUnanswered: 0,
     killedDuringStartup: 0,
+    killsMidCall: 0,
+    cutOff: 0,
     slowestRestartMs: 0,
   };
   const problems: string[] = [];
@@ -105,6 +111,7 @@ export async function runKillLoop(
       const outcome = await send(replica, name, args);
       if (outcome.ok) return outcome.content as unknown as StepResponse;
       if (!outcome.thrown) return void unexpected(name, outcome);
+      if (!outcome.refused) figures.cutOff += 1;
       if (!again(outcome)) return undefined;
       figures.retried += 1;
       replica = rng.pick(replicas.all.filter((r) => r !== replica));
@@ -173,10 +180,11 @@ export async function runKillLoop(
     if (victim !== restarted) await restarting;
     await sleep(rng.int(options.maxKillMs ?? 300));
     // Aim at a call in flight when there is one soon (a loaded machine leaves gaps).
-    for (let wait = 0; wait < 20 && victim.listening && inFlight.get(victim) === 0; wait++) {
+    for (let wait = 0; wait < 50 && victim.listening && inFlight.get(victim) === 0; wait++) {
       await sleep(5);
     }
     figures.inFlightAtKill += inFlight.get(victim)!;
+    if (inFlight.get(victim)! > 0) figures.killsMidCall += 1;
     if (!victim.listening) figures.killedDuringStartup += 1;
     await victim.kill();
     figures.kills += 1;
@@ -212,8 +220,11 @@ export function formatKillLoop(f: KillLoopFigures): string {
   return [
     `replica kill loop: ${f.kills} SIGKILLs of 3 replicas (${f.killedDuringStartup} during ` +
     `start-up) in ${(f.wallMs / 1000).toFixed(1)} s (slowest restart ${f.slowestRestartMs} ms)`,
-    `  calls ${f.calls} (retried on another replica ${f.retried}; in flight at a kill ` +
-    `${f.inFlightAtKill}), acknowledged ${f.acknowledged}, starts unanswered ${f.startsUnanswered}`,
+    `  calls ${f.calls} (cut off by a kill ${f.cutOff}; sent again to another replica ` +
+    `${f.retried}), acknowledged ` +
+    `${f.acknowledged}, starts unanswered ${f.startsUnanswered}`,
+    `  kills with calls in flight ${f.killsMidCall} (calls in flight at a kill ` +
+    `${f.inFlightAtKill})`,
     `  runs ${f.instances}, history rows ${f.historyRows}; lost ${f.lost}, double-applied ` +
     `${f.doubleApplied}, problems ${f.problems.length}`,
     ...f.problems.slice(0, 20).map((p) => `  PROBLEM ${p}`),

@@ -59,6 +59,13 @@ function workflowFolders(): [string, string] {
   return folders as [string, string];
 }
 
+/** Report `success` on `step` of run `id` through `client`. */
+const reportSuccess = (client: Client, id: string, step: string, message?: string) =>
+  call<StepResponse>(client, "advance_workflow", {
+    instance_id: id,
+    report: { step_id: step, status: "success", message },
+  });
+
 interface Status {
   status: string;
   current_step_name: string;
@@ -119,14 +126,12 @@ Deno.test({
       assert.equal(seen.listed[0], 2);
       const expected = [["two", 2], ["three", 3], ["four", 4], ["FINISH", 5]] as const;
       for (const [turn, replica] of [b, c, a, b].entries()) {
-        current = await call<StepResponse>(replica.client, "advance_workflow", {
-          instance_id: id,
-          report: {
-            step_id: current.next_step.step_name,
-            status: "success",
-            message: replica.name,
-          },
-        });
+        current = await reportSuccess(
+          replica.client,
+          id,
+          current.next_step.step_name,
+          replica.name,
+        );
         const [next, length] = expected[turn]!;
         assert.equal(current.next_step.step_name, next);
         // No replica lags: the one that wrote and the two others answer the same, at once.
@@ -159,10 +164,7 @@ Deno.test({
       });
       assert.equal(first.next_step.instructions, "Introduce yourself (version 1).");
       assert.equal(first.definition_notice, undefined);
-      const onB = await call<StepResponse>(b.client, "advance_workflow", {
-        instance_id: first.instance_id,
-        report: { step_id: "intro", status: "success" },
-      });
+      const onB = await reportSuccess(b.client, first.instance_id, "intro");
       // B's files route intro -> done; the run follows A's version: intro -> check.
       assert.equal(onB.next_step.step_name, "check");
       assert.equal(onB.next_step.instructions, "Check the work (version 1).");
@@ -172,10 +174,7 @@ Deno.test({
         assumed_current_step_name: "check",
       });
       assert.equal(resumed.next_step.instructions, "Check the work (version 1).");
-      const onA = await call<StepResponse>(a.client, "advance_workflow", {
-        instance_id: first.instance_id,
-        report: { step_id: "check", status: "success" },
-      });
+      const onA = await reportSuccess(a.client, first.instance_id, "check");
       assert.equal(onA.next_step.step_name, "done");
       assert.equal(onA.definition_notice, undefined);
       // A run started on B uses B's own version, and C (A's files) continues it on that.
@@ -183,10 +182,7 @@ Deno.test({
         workflow_name: "PINNED",
       });
       assert.equal(fromB.next_step.instructions, "Introduce yourself (version 2).");
-      const onC = await call<StepResponse>(c.client, "advance_workflow", {
-        instance_id: fromB.instance_id,
-        report: { step_id: "intro", status: "success" },
-      });
+      const onC = await reportSuccess(c.client, fromB.instance_id, "intro");
       assert.equal(onC.next_step.step_name, "done");
       assert.match(onC.definition_notice ?? "", /changed on disk/);
     });

@@ -8,23 +8,12 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/http_server.ts";
-import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "../helpers/server.ts";
+import { BUILTIN_WORKFLOWS, RAW_INITIALIZE, serverArgs, tempDbPath } from "../helpers/server.ts";
 import { deadline } from "../helpers/wait.ts";
 import { startScramCluster } from "../store/postgres_scram_cluster.ts";
 import { ignore } from "./helpers.ts";
 
 const PASSWORD = "st@rt-up secret/pw";
-
-const INITIALIZE = JSON.stringify({
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "startup-test", version: "1" },
-  },
-});
 
 /** How a stdio server run ended. */
 interface Ended {
@@ -47,8 +36,9 @@ async function serveUntilExit(dbUrl: string, initialize = true): Promise<Ended> 
     stderr: "piped",
   }).spawn();
   const writer = child.stdin.getWriter();
-  if (initialize) await writer.write(new TextEncoder().encode(`${INITIALIZE}\n`));
-  else await writer.close();
+  if (initialize) {
+    await writer.write(new TextEncoder().encode(`${JSON.stringify(RAW_INITIALIZE)}\n`));
+  } else await writer.close();
   const output = await deadline(child.output(), 30_000, "the server to exit");
   if (initialize) await writer.close().catch(() => {});
   const text = new TextDecoder();
