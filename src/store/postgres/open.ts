@@ -30,6 +30,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** How long connecting may take before it fails, in seconds (default 10). */
   connectTimeoutSeconds?: number;
+  /** How long a statement may go unanswered before its call fails, in seconds (default 15). */
+  answerTimeoutSeconds?: number;
 }
 
 /** How long connecting may take by default, in seconds. */
