@@ -22,7 +22,7 @@ export interface KillLoopOptions {
   seed: number;
   /** Clients calling at once (default 4). */
   clients?: number;
-  /** Upper bound of the random pause before each kill, in ms (default 300). */
+  /** Upper bound of the random pause before each kill, in ms (default 200). */
   maxKillMs?: number;
 }
 
@@ -96,7 +96,7 @@ async function killRepeatedly(
   while (figures.kills < options.kills && traffic.problems.length === 0) {
     const victim = rng.pick(replicas);
     if (victim !== restarted) await restarting;
-    await sleep(rng.int(options.maxKillMs ?? 300));
+    await sleep(rng.int(options.maxKillMs ?? 200));
     // Aim at a call in flight when there is one soon (a loaded machine leaves gaps).
     for (let wait = 0; wait < 50 && victim.listening && traffic.inFlight(victim) === 0; wait++) {
       await sleep(5);
