@@ -6,6 +6,7 @@
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { ClientOptions } from "@modelcontextprotocol/client";
+import type { EnvVar } from "../../src/config.ts";
 import {
   type AiOptions,
   BUILTIN_WORKFLOWS,
@@ -13,7 +14,7 @@ import {
   serverArgs,
   tempDbPath,
 } from "./server.ts";
-import { eventually } from "./wait.ts";
+import { deadline } from "./wait.ts";
 
 /** A token long enough for `MCP_HTTP_TOKEN`'s validation. */
 export const TEST_TOKEN = "test-token-0123456789abcdef";
@@ -38,52 +39,62 @@ export function freePort(): number {
   return port;
 }
 
-/**
- * Spawn main.ts serving HTTP and wait until it listens.
- * @param options.env extra environment (e.g. `MCP_HTTP_TOKEN`); `args` extra flags (`--no-auth`);
- * `ai` the decision maker (default: stub)
- */
-export async function spawnHttpServer(
-  options: {
-    dbPath?: string;
-    workflowsDir?: string;
-    env?: Record<string, string>;
-    args?: string[];
-    ai?: AiOptions;
-  } = {},
-): Promise<HttpServer> {
+/** How `launchHttpServer` and `spawnHttpServer` run main.ts. */
+export interface HttpServerOptions {
+  dbPath?: string;
+  workflowsDir?: string;
+  /** Extra environment (e.g. `MCP_HTTP_TOKEN`, or `WORKFLOW_DB_URL`, whose host is granted). */
+  env?: Partial<Record<EnvVar, string>>;
+  /** Extra flags (`--no-auth`). */
+  args?: string[];
+  /** The `host:port` to listen on (default: a free 127.0.0.1 port). */
+  bind?: string;
+  /** The decision maker and its variables (default: stub). */
+  ai?: AiOptions;
+}
+
+/** A server being started: `listening` resolves once it listens, or rejects with its stderr. */
+export interface LaunchedHttpServer extends HttpServer {
+  listening: Promise<void>;
+}
+
+/** Spawn main.ts serving HTTP (stub decider, the launcher's flags) without waiting for it. */
+export function launchHttpServer(options: HttpServerOptions = {}): LaunchedHttpServer {
   const dbPath = options.dbPath ?? tempDbPath();
   const workflowsDir = options.workflowsDir ?? BUILTIN_WORKFLOWS;
-  const bind = `127.0.0.1:${freePort()}`;
+  const bind = options.bind ?? `127.0.0.1:${freePort()}`;
+  const ai: AiOptions = {
+    provider: options.ai?.provider ?? "stub",
+    env: { ...options.env, ...options.ai?.env },
+  };
   const child = new Deno.Command(Deno.execPath(), {
-    args: serverArgs(workflowsDir, dbPath, options.args, options.ai, { httpBind: bind }),
+    args: serverArgs(workflowsDir, dbPath, options.args, ai, { httpBind: bind }),
     env: { NO_COLOR: "1", ...options.env, ...options.ai?.env },
     stdin: "null",
     stdout: "null",
     stderr: "piped",
   }).spawn();
+  const url = `http://${bind}/mcp`;
   let errors = "";
-  const listening = (async () => {
+  const { promise: listens, resolve: heard } = Promise.withResolvers<void>();
+  const reading = (async () => {
     const decoder = new TextDecoder();
     for await (const chunk of child.stderr) {
       errors += decoder.decode(chunk, { stream: true });
+      if (errors.includes(`Streamable HTTP at ${url}`)) heard();
     }
   })();
-  const url = `http://${bind}/mcp`;
-  try {
-    await eventually(
-      () => errors.includes(`Streamable HTTP at ${url}`) || undefined,
-      "the server to listen",
-      { timeoutMs: 30_000, everyMs: 25 },
-    );
-  } catch {
-    child.kill();
-    throw new Error(`server did not start listening within 30 s; stderr:\n${errors}`);
-  }
+  const exited = child.status.then((status) => {
+    throw new Error(`server exited (${status.signal ?? status.code}) before listening:\n${errors}`);
+  });
+  const listening = deadline(Promise.race([listens, exited]), 30_000, "the server to listen");
+  // Whoever does not wait for `listening` must not see it fail as an unhandled rejection.
+  listening.catch(() => {});
   return {
     url,
     dbPath,
     child,
+    listening,
     stderr: () => errors,
     stop: async (signal = "SIGTERM") => {
       try {
@@ -92,10 +103,22 @@ export async function spawnHttpServer(
         // Already exited.
       }
       const status = await child.status;
-      await listening;
+      await reading;
       return status;
     },
   };
+}
+
+/** Spawn main.ts serving HTTP (stub decider) and wait until it listens. */
+export async function spawnHttpServer(options: HttpServerOptions = {}): Promise<HttpServer> {
+  const server = launchHttpServer(options);
+  try {
+    await server.listening;
+  } catch (error) {
+    await server.stop("SIGKILL");
+    throw error;
+  }
+  return server;
 }
 
 /**

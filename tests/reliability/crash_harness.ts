@@ -14,9 +14,10 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { join } from "node:path";
 import { serverArgs, toolText } from "../helpers/server.ts";
-import { type Acknowledged, checkDatabaseFile } from "./db_invariants.ts";
+import { checkDatabaseFile } from "./db_invariants.ts";
 import { countFromEnv, Random, seedFromEnv } from "./random.ts";
-import { randomContextUpdates, randomStatus, writeWorkload } from "./workload.ts";
+import { RunLedger, type TrackedRun } from "./run_ledger.ts";
+import { writeWorkload } from "./workload.ts";
 import type { StepResponse } from "../../src/engine/types.ts";
 import { deadline, sleep } from "../helpers/wait.ts";
 
@@ -45,15 +46,6 @@ export interface CrashFigures {
   lost: number;
   problems: string[];
   wallMs: number;
-}
-
-interface Tracked {
-  id: string;
-  step: string;
-  seq: number;
-  running: boolean;
-  /** The advance in flight (or in flight at the last kill), sent again identically after restart. */
-  pending?: Record<string, unknown>;
 }
 
 interface Session {
@@ -89,8 +81,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
   const maxKillMs = options.maxKillMs ?? 250;
   const workload = writeWorkload(rng, 6);
   const dbPath = join(Deno.makeTempDirSync({ prefix: "orch-crash-" }), "data", "crash.sqlite");
-  const tracked = new Map<string, Tracked>();
-  const acks: Acknowledged[] = [];
+  const ledger = new RunLedger(rng);
   const figures: CrashFigures = {
     kills: 0,
     killedDuringStartup: 0,
@@ -103,18 +94,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
     problems: [],
     wallMs: 0,
   };
-  let callNo = 0;
   /** Advances sent and not yet answered, so a kill can be aimed at one. */
   let advancesInFlight = 0;
-
-  const acknowledge = (inst: Tracked, step: string | null, response: StepResponse) => {
-    inst.seq += 1;
-    acks.push({ instanceId: inst.id, seq: inst.seq, step, nextStep: response.next_step.step_name });
-    inst.step = response.next_step.step_name;
-    inst.running = response.status === "RUNNING";
-    inst.pending = undefined;
-    figures.acknowledged += 1;
-  };
 
   /** One tool call; `undefined` when the connection died under it. */
   const send = async (session: Session, name: string, args: Record<string, unknown>) => {
@@ -138,36 +119,22 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
   };
 
   const startOne = async (session: Session) => {
-    const response = await send(session, "start_workflow", {
-      workflow_name: rng.pick(workload.names),
-      context: { topic: "crash", n: callNo++ },
-    });
+    const response = await send(session, "start_workflow", ledger.startArgs(workload.names));
     if (!response) return false;
-    const inst: Tracked = { id: response.instance_id, step: "", seq: 0, running: true };
-    tracked.set(inst.id, inst);
-    acknowledge(inst, null, response);
+    ledger.started(response);
     return true;
   };
 
-  const advance = async (session: Session, inst: Tracked) => {
-    const step = inst.step;
-    inst.pending ??= {
-      instance_id: inst.id,
-      report: { step_id: step, status: randomStatus(rng), message: `call ${callNo++}` },
-      ...(() => {
-        const updates = randomContextUpdates(rng);
-        return updates ? { context_updates: updates } : {};
-      })(),
-    };
-    const response = await send(session, "advance_workflow", inst.pending);
+  const advance = async (session: Session, inst: TrackedRun) => {
+    const response = await send(session, "advance_workflow", ledger.advanceArgs(inst));
     if (!response) return false;
-    acknowledge(inst, step, response);
+    ledger.acknowledge(inst, response);
     return true;
   };
 
   /** Retry what was in flight at the last kill; each must now succeed. */
   const settlePending = async (session: Session) => {
-    for (const inst of tracked.values()) {
+    for (const inst of ledger.runs.values()) {
       if (!inst.pending) continue;
       let length: number | undefined;
       try {
@@ -192,7 +159,7 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
 
   const worker = async (session: Session, busy: Set<string>) => {
     while (true) {
-      const idle = [...tracked.values()].filter((t) => t.running && !busy.has(t.id));
+      const idle = ledger.idle(busy);
       if (idle.length < 6 || rng.chance(0.1)) {
         if (!await startOne(session)) return;
         continue;
@@ -228,8 +195,8 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
         ok ? Promise.all(Array.from({ length: concurrency }, () => worker(session, busy))) : []
       );
       // The random window starts once this server answers (a loaded machine starts it slowly).
-      const before = figures.acknowledged;
-      for (let wait = 0; wait < 2_000 && figures.acknowledged === before; wait++) await sleep(5);
+      const before = ledger.acks.length;
+      for (let wait = 0; wait < 2_000 && ledger.acks.length === before; wait++) await sleep(5);
       await sleep(rng.int(maxKillMs));
       // Aim the kill at an advance in flight (a loaded machine leaves gaps between calls).
       for (let wait = 0; wait < 20 && advancesInFlight === 0; wait++) await sleep(5);
@@ -239,12 +206,13 @@ export async function runCrashHarness(options: CrashOptions): Promise<CrashFigur
     await deadline(session.closed, 30_000, `cycle ${cycle}: the server did not exit after SIGKILL`);
     await session.client.close();
     figures.kills += 1;
-    const problems = checkDatabaseFile(dbPath, acks);
+    const problems = checkDatabaseFile(dbPath, ledger.acks);
     figures.lost += problems.filter((p) => p.startsWith("lost:")).length;
     figures.problems.push(...problems.map((p) => `after kill ${cycle + 1}: ${p}`));
     if (problems.length > 0) break;
   }
-  figures.instances = tracked.size;
+  figures.acknowledged = ledger.acks.length;
+  figures.instances = ledger.runs.size;
   figures.wallMs = Math.round(performance.now() - began);
   return figures;
 }

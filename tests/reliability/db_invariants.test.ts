@@ -64,7 +64,7 @@ Deno.test("lost, differing and half-applied steps are all reported", async () =>
   db.exec("UPDATE workflow_instances SET version = 3, history_length = 3, current_step = 'c'");
   db.close();
   assert.deepEqual(checkDatabaseFile(path), [
-    "instance i1: history_length 3 but 2 history rows (max seq 2)",
+    "instance i1: history_length 3 but 2 history rows (seq 1..2)",
     "instance i1: current_step c != last next_step null",
     "instance i1: status RUNNING != last status_after null",
   ]);

@@ -1,7 +1,8 @@
 /**
  * What is specific to the PostgreSQL store's start-up: migrations by servers starting together,
  * schemas it must refuse, one clear line (never with the password) for each way connecting fails,
- * surviving the server going away, and the only permissions the driver needs.
+ * surviving the server going away or no longer answering, and the only permissions the driver
+ * needs.
  * @module
  */
 import assert from "node:assert/strict";
@@ -13,6 +14,8 @@ import { asyncDisposable, moveTo, newInstance, reportEntry, startEntry } from ".
 import { freePort } from "../helpers/http_server.ts";
 import { adminConnection, freshSchema, POSTGRES_SKIP, testDbUrl } from "./postgres_helpers.ts";
 import { startScramCluster } from "./postgres_scram_cluster.ts";
+import { startStallingProxy } from "./stalling_proxy.ts";
+import { deadline, eventually } from "../helpers/wait.ts";
 
 const ignore = POSTGRES_SKIP !== undefined;
 const PASSWORD = "secret-pw";
@@ -200,11 +203,57 @@ Deno.test({
         store.applyTransition(init.id, 1, moveTo("b"), reportEntry("a", "b")),
         unavailable,
       );
+      // Each failed attempt lengthens the driver's wait before the next one: it stays short, so
+      // calls keep failing at once and the first call after the restart is answered at once.
+      for (let attempt = 0; attempt < 12; attempt++) {
+        const began = performance.now();
+        await assert.rejects(store.getInstance(init.id), unavailable);
+        assert.ok(performance.now() - began < 2_000, `attempt ${attempt} waited`);
+      }
       await cluster.start();
+      const began = performance.now();
       assert.deepEqual(await store.getInstance(init.id), created);
+      assert.ok(performance.now() - began < 2_000, "the pool reconnects without a long wait");
       const advanced = await store.applyTransition(init.id, 1, moveTo("b"), reportEntry("a", "b"));
       assert.equal(advanced.version, 2);
     });
+  },
+});
+
+Deno.test({
+  name: "postgres: a server that stops answering fails calls after the answer timeout",
+  ignore,
+  async fn() {
+    await using schema = await freshSchema();
+    await using proxy = startStallingProxy(Number(new URL(testDbUrl()).port));
+    const url = new URL(schema.url);
+    url.port = String(proxy.port);
+    await using store = asyncDisposable(
+      await openPostgresStore(url.toString(), { poolSize: 2, answerTimeoutSeconds: 0.5 }),
+    );
+    const init = newInstance();
+    await store.createInstance(init, startEntry());
+    proxy.stall();
+    const began = performance.now();
+    // Bounded here too: without the answer timeout these calls would wait for many minutes.
+    const bounded = <T>(call: Promise<T>) => deadline(call, 5_000, "the call to fail");
+    await assert.rejects(bounded(store.getInstance(init.id)), (error) => {
+      assert.ok(error instanceof DatabaseUnavailableError && error.retryable, `${error}`);
+      return clearLine(/unreachable \(no answer within 0\.5 s\) while reading .*changed nothing/)(
+        error,
+      );
+    });
+    await assert.rejects(
+      bounded(store.applyTransition(init.id, 1, moveTo("b"), reportEntry("a", "b"))),
+      clearLine(/no answer within 0\.5 s.*may or may not have been committed/),
+    );
+    assert.ok(performance.now() - began < 3_000, "each call waited about the timeout");
+    // The write was held back, not lost: delivered now, it commits — as the message warned.
+    proxy.resume();
+    await eventually(
+      async () => (await store.getInstance(init.id))?.version === 2 || undefined,
+      "the held-back write to commit",
+    );
   },
 });
 

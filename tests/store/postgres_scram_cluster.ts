@@ -1,7 +1,7 @@
 /**
  * A small private PostgreSQL cluster that checks passwords (scram-sha-256 over TCP), for the tests
  * the shared trust-auth test server cannot host: a wrong password, and the server going away and
- * coming back. `initdb` into a temp folder, the superuser `postgres` with the given password, a
+ * coming back (stopped and started, or restarted). `initdb` into a temp folder, the superuser `postgres` with the given password, a
  * free 127.0.0.1 port; as root the server runs as the `postgres` OS user (it refuses root).
  *
  * @example
@@ -22,6 +22,8 @@ export interface ScramCluster extends AsyncDisposable {
   stop(): Promise<void>;
   /** `pg_ctl start` after `stop`. */
   start(): Promise<void>;
+  /** `pg_ctl restart -m fast`: connections are dropped, the server is back when it resolves. */
+  restart(): Promise<void>;
 }
 
 /** The directory of initdb and pg_ctl: PATH first, then the highest /usr/lib/postgresql/N/bin. */
@@ -111,6 +113,9 @@ export async function startScramCluster(password: string): Promise<ScramCluster>
     async start() {
       await run(pgCtl("start"), root);
       running = true;
+    },
+    async restart() {
+      await run(pgCtl("restart"), root);
     },
     async [Symbol.asyncDispose]() {
       try {

@@ -51,6 +51,9 @@ export interface Operation {
   writes: boolean;
 }
 
+/** Our code for a statement the server did not answer in time (frozen, or cut off by the network). */
+export const NO_ANSWER = "NO_ANSWER";
+
 /** SQLSTATEs and driver codes meaning the server cannot be reached or dropped the connection. */
 const UNAVAILABLE = new Set([
   "57P01", // admin_shutdown
@@ -60,6 +63,7 @@ const UNAVAILABLE = new Set([
   "CONNECTION_DESTROYED",
   "CONNECTION_ENDED",
   "CONNECT_TIMEOUT",
+  NO_ANSWER,
   "ECONNREFUSED",
   "ECONNRESET",
   "EPIPE",

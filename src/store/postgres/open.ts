@@ -30,6 +30,8 @@ export interface PostgresOptions {
   poolSize: number;
   /** How long connecting may take before it fails, in seconds (default 10). */
   connectTimeoutSeconds?: number;
+  /** How long a statement may go unanswered before its call fails, in seconds (default 15). */
+  answerTimeoutSeconds?: number;
 }
 
 /** How long connecting may take by default, in seconds. */
@@ -83,9 +85,17 @@ export function databaseTarget(url: string): DatabaseTarget & { sslmode: string 
   };
 }
 
-/** Up to 20 s between reconnection attempts, growing with each attempt. */
+/**
+ * The longest wait before reconnecting, in seconds. The driver makes the call that needs a
+ * connection sit out this wait before it even tries, so a long one (the driver's default grows to
+ * 20 s) held every call for seconds while the database was down, and for as long again after it
+ * was back. Calls pace the attempts themselves: an idle pool does not reconnect.
+ */
+const MAX_RECONNECT_DELAY_SECONDS = 1;
+
+/** Between reconnection attempts: a few ms, growing with each failed attempt, at most a second. */
 function backoff(attempt: number): number {
-  return (0.5 + Math.random() / 2) * Math.min(3 ** attempt / 100, 20);
+  return (0.5 + Math.random() / 2) * Math.min(3 ** attempt / 100, MAX_RECONNECT_DELAY_SECONDS);
 }
 
 /**

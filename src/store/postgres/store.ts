@@ -44,7 +44,7 @@ import {
   type StoredRun,
 } from "../types.ts";
 import { checkStoredRun } from "../stored_run.ts";
-import { type DatabaseTarget, postgresError } from "./errors.ts";
+import { type DatabaseTarget, NO_ANSWER, postgresError } from "./errors.ts";
 import { connectPool, databaseTarget, type Pool, type PostgresOptions } from "./open.ts";
 import * as SQL from "./statements.ts";
 
@@ -61,6 +61,15 @@ const TRANSITION_ATTEMPTS = 10;
 const CLOSE_TIMEOUT_SECONDS = 5;
 
 /**
+ * How long a statement may go unanswered by default, in seconds. A server that stops answering
+ * without closing its connections (frozen, or cut off by the network) would otherwise hold a
+ * call until the operating system gives up on the connection, many minutes later. Every
+ * statement is one indexed row or page: seconds mean the server is not answering (or is too
+ * overloaded to be of use). The call then gets the retryable "unreachable" error.
+ */
+const ANSWER_TIMEOUT_SECONDS = 15;
+
+/**
  * Connect to the PostgreSQL database at `url`, bring its schema up to date and return the store.
  * @throws {StorageError} the database cannot be reached or logged into, does not exist, or has a
  * newer schema: one line naming it (never with its password) and the fix
@@ -70,7 +79,8 @@ export async function openPostgresStore(
   options: PostgresOptions,
 ): Promise<PostgresStore> {
   const target = databaseTarget(url);
-  return new PostgresStore(target, await connectPool(target, options));
+  const answerTimeoutSeconds = options.answerTimeoutSeconds ?? ANSWER_TIMEOUT_SECONDS;
+  return new PostgresStore(target, await connectPool(target, options), answerTimeoutSeconds);
 }
 
 /** The outcome of a conditional write. */
@@ -82,13 +92,15 @@ export class PostgresStore implements Store {
   readonly location: string;
   readonly #target: DatabaseTarget;
   readonly #sql: Pool;
+  readonly #answerTimeoutSeconds: number;
   #closed = false;
 
   /** Prefer `openPostgresStore`, which connects and migrates first. */
-  constructor(target: DatabaseTarget, sql: Pool) {
+  constructor(target: DatabaseTarget, sql: Pool, answerTimeoutSeconds = ANSWER_TIMEOUT_SECONDS) {
     this.#target = target;
     this.location = target.location;
     this.#sql = sql;
+    this.#answerTimeoutSeconds = answerTimeoutSeconds;
   }
 
   async createInstance(
@@ -322,7 +334,10 @@ export class PostgresStore implements Store {
     }
   }
 
-  /** Run one prepared statement; driver errors become actionable `StorageError`s. */
+  /**
+   * Run one prepared statement; driver errors, and no answer within the answer timeout, become
+   * actionable `StorageError`s.
+   */
   async #query(
     what: string,
     writes: boolean,
@@ -330,10 +345,22 @@ export class PostgresStore implements Store {
     params: (ColumnValue | boolean)[],
   ): Promise<Row[]> {
     this.#ensureOpen();
+    const query = this.#sql.unsafe(text, params, { prepare: true });
+    // Once the call has failed for want of an answer, a late outcome has no one to go to.
+    query.catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const seconds = this.#answerTimeoutSeconds;
+    const unanswered = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(Object.assign(new Error(`no answer within ${seconds} s`), { code: NO_ANSWER }));
+      }, seconds * 1000);
+    });
     try {
-      return await this.#sql.unsafe(text, params, { prepare: true });
+      return await Promise.race([query, unanswered]);
     } catch (error) {
       throw postgresError(error, this.#target, { what, writes });
+    } finally {
+      clearTimeout(timer);
     }
   }
 }
