@@ -15,8 +15,9 @@ import { measureColdStart } from "./cold_start.ts";
 import { measureDefinitions } from "./definitions.ts";
 import { writeLoopWorkflow } from "./fixtures.ts";
 import { measureOverhead } from "./overhead.ts";
+import { measurePostgres } from "./postgres.ts";
 import { measurePromptSize } from "./prompt_size.ts";
-import { formatTable, passed, type Row } from "./report.ts";
+import { formatTable, passed, type Row, skippedNotes } from "./report.ts";
 import { measureScale } from "./scale.ts";
 
 /** The decision prompt's size against sending the whole workflow (`prompt_size.ts`). */
@@ -49,6 +50,7 @@ if (import.meta.main) {
       ...await section("overhead", () => measureOverhead(workflowsDir, tempDir)),
       ...await section("cold start", () => measureColdStart(BUILTIN_WORKFLOWS, tempDir)),
       ...await section("scale", () => measureScale(workflowsDir, tempDir)),
+      ...await section("PostgreSQL", () => measurePostgres(workflowsDir, tempDir)),
       ...await section("definitions", () => measureDefinitions(tempDir)),
       ...await section("prompt size", promptSize),
     ];
@@ -57,11 +59,14 @@ if (import.meta.main) {
         `${navigator.hardwareConcurrency} cores, ${new Date().toISOString()}\n`,
     );
     console.log(formatTable(rows));
+    for (const note of skippedNotes(rows)) console.log(`\n${note}`);
     const results = rows.map(passed);
+    const skipped = rows.filter((row) => "skipped" in row.target).length;
     console.log(
       `\n${results.filter((r) => r === true).length} passed, ` +
         `${results.filter((r) => r === false).length} failed, ` +
-        `${results.filter((r) => r === undefined).length} informational; ` +
+        `${results.filter((r) => r === undefined).length - skipped} informational, ` +
+        `${skipped} skipped; ` +
         `${((performance.now() - started) / 1000).toFixed(0)} s in all.`,
     );
   } finally {

@@ -10,12 +10,16 @@
  * @module
  */
 
-/** A target on the ratio (`max`: at most, `min`: at least) or on the value itself. */
+/**
+ * A target on the ratio (`max`: at most, `min`: at least) or on the value itself; `skipped` for a
+ * figure that could not be measured here, with the reason.
+ */
 export type Target =
   | { max: number }
   | { min: number }
   | { maxValue: number }
-  | { info: true };
+  | { info: true }
+  | { skipped: string };
 
 /** One measured figure. */
 export interface Row {
@@ -32,11 +36,11 @@ function ratioOf(row: Row): number | undefined {
   return row.baseline ? row.value / row.baseline.value : undefined;
 }
 
-/** Whether the row meets its target; `undefined` for informational rows. */
+/** Whether the row meets its target; `undefined` for informational and skipped rows. */
 export function passed(row: Row): boolean | undefined {
   const ratio = ratioOf(row);
   const t = row.target;
-  if ("info" in t) return undefined;
+  if ("info" in t || "skipped" in t) return undefined;
   if ("maxValue" in t) return row.value <= t.maxValue;
   if (ratio === undefined) return undefined;
   return "max" in t ? ratio <= t.max : ratio >= t.min;
@@ -45,6 +49,7 @@ export function passed(row: Row): boolean | undefined {
 function targetText(row: Row): string {
   const t = row.target;
   if ("info" in t) return "(info)";
+  if ("skipped" in t) return "—";
   if ("maxValue" in t) return `≤ ${t.maxValue} ${row.unit}`;
   return "max" in t ? `ratio ≤ ${t.max}` : `ratio ≥ ${t.min}`;
 }
@@ -59,19 +64,41 @@ function num(value: number): string {
   return value.toFixed(3);
 }
 
+/** A row for a figure that could not be measured, saying why. */
+export function skippedRow(figure: string, reason: string): Row {
+  return { figure, value: NaN, unit: "", target: { skipped: reason } };
+}
+
+/** One line per reason some rows were skipped, naming them (for under the table). */
+export function skippedNotes(rows: readonly Row[]): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const row of rows) {
+    if ("skipped" in row.target) {
+      byReason.set(row.target.skipped, [...byReason.get(row.target.skipped) ?? [], row.figure]);
+    }
+  }
+  return [...byReason].map(([reason, figures]) => `Skipped (${figures.join("; ")}): ${reason}.`);
+}
+
+function resultText(row: Row): string {
+  if ("skipped" in row.target) return "skipped";
+  const ok = passed(row);
+  return ok === undefined ? "info" : ok ? "PASS" : "FAIL";
+}
+
 /** The rows as an aligned Markdown table. */
 export function formatTable(rows: readonly Row[]): string {
   const header = ["figure", "ours", "baseline", "ratio", "target", "result"];
   const lines = rows.map((row) => {
+    if ("skipped" in row.target) return [row.figure, "—", "—", "—", "—", resultText(row)];
     const ratio = ratioOf(row);
-    const ok = passed(row);
     return [
       row.figure,
       `${num(row.value)} ${row.unit}`,
       row.baseline ? `${num(row.baseline.value)} ${row.unit} (${row.baseline.label})` : "—",
       ratio === undefined ? "—" : `${ratio.toFixed(2)}×`,
       targetText(row),
-      ok === undefined ? "info" : ok ? "PASS" : "FAIL",
+      resultText(row),
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));

@@ -17,6 +17,7 @@ import { StubDecisionMaker } from "../src/decide/stub.ts";
 import { DefinitionRegistry } from "../src/definitions/registry.ts";
 import { WorkflowEngine } from "../src/engine/engine.ts";
 import { openSqliteStore } from "../src/store/sqlite/store.ts";
+import type { Store } from "../src/store/types.ts";
 import { LOOP_STEPS, LOOP_WORKFLOW } from "./fixtures.ts";
 import type { Row } from "./report.ts";
 import { median, sample } from "./stats.ts";
@@ -24,19 +25,31 @@ import { median, sample } from "./stats.ts";
 /** History rows in the database at each measured level. */
 const LEVELS = [10_000, 100_000, 1_000_000] as const;
 /** Each seeded instance has this many history rows (a typical short run). */
-const ROWS_PER_INSTANCE = 10;
-const SAMPLES = 2000;
-const ADVANCES = 600;
+export const ROWS_PER_INSTANCE = 10;
+/** Calls timed per operation (after a quarter as many to warm up; the advances' first third too). */
+const COUNTS = { samples: 2000, advances: 600 };
 const SCALE_TARGET = { max: 1.5 };
 /** list_instances page size (the tool's default). */
 const PAGE = 50;
 
-type Op = "get_workflow_status" | "list_instances" | "advance_workflow";
-type Timings = Record<Op, number>;
+/** The operations timed at each level. */
+export type Op = "get_workflow_status" | "list_instances" | "advance_workflow";
+/** Median milliseconds per operation. */
+export type Timings = Record<Op, number>;
 
-/** Median latency of each operation on the database at `dbPath`. */
-async function timeOps(workflowsDir: string, dbPath: string, probeId?: string): Promise<Timings> {
-  const store = openSqliteStore(dbPath);
+/**
+ * Median latency of each operation through the engine on the store `open` gives (closed at the
+ * end): `get_workflow_status` of `probeId` (default: a run started here), the first page of
+ * `list_instances`, and advances of a run started here. Starts runs until the store holds at least
+ * one page of them.
+ */
+export async function timeOps(
+  workflowsDir: string,
+  open: () => Store | Promise<Store>,
+  probeId?: string,
+  { samples, advances: advanceCount } = COUNTS,
+): Promise<Timings> {
+  const store = await open();
   try {
     const engine = new WorkflowEngine({
       definitions: new DefinitionRegistry(workflowsDir),
@@ -57,19 +70,33 @@ async function timeOps(workflowsDir: string, dbPath: string, probeId?: string): 
         { item: n },
       );
     // Warm the JIT and the page cache before timing anything.
-    await sample(SAMPLES / 4, () => engine.status(statusOf));
-    await sample(SAMPLES / 4, () => engine.listInstances({ limit: PAGE, offset: 0 }));
-    const status = await sample(SAMPLES, () => engine.status(statusOf));
-    const list = await sample(SAMPLES, () => engine.listInstances({ limit: PAGE, offset: 0 }));
-    const advances = await sample(ADVANCES, advance);
+    await sample(samples / 4, () => engine.status(statusOf));
+    await sample(samples / 4, () => engine.listInstances({ limit: PAGE, offset: 0 }));
+    const status = await sample(samples, () => engine.status(statusOf));
+    const list = await sample(samples, () => engine.listInstances({ limit: PAGE, offset: 0 }));
+    const advances = await sample(advanceCount, advance);
     return {
       get_workflow_status: median(status),
       list_instances: median(list),
-      advance_workflow: median(advances.slice(ADVANCES / 3)),
+      advance_workflow: median(advances.slice(advanceCount / 3)),
     };
   } finally {
-    store.close();
+    await store.close();
   }
+}
+
+/**
+ * One row per operation at `level` history rows against the one-page database, each figure
+ * starting with `prefix` (e.g. the backend's name).
+ */
+export function levelRows(prefix: string, level: number, at: Timings, empty: Timings): Row[] {
+  return (Object.keys(at) as Op[]).map((op) => ({
+    figure: `${prefix}${op} at ${level.toLocaleString("en-US")} history rows`,
+    value: at[op] * 1000,
+    unit: "µs",
+    baseline: { label: `${PAGE}-run DB`, value: empty[op] * 1000 },
+    target: SCALE_TARGET,
+  }));
 }
 
 /** Copies of one real instance and its history row, inserted in bulk. */
@@ -164,7 +191,8 @@ class Seeder {
 /** Latency rows per level and operation, bytes per history row and the seeding time. */
 export async function measureScale(workflowsDir: string, tempDir: string): Promise<Row[]> {
   const dbPath = join(tempDir, "scale", "workflows.sqlite");
-  const empty = await timeOps(workflowsDir, dbPath);
+  const open = () => openSqliteStore(dbPath);
+  const empty = await timeOps(workflowsDir, open);
   const rows: Row[] = [];
   const seeder = new Seeder(dbPath);
   let seedMs = 0;
@@ -172,16 +200,7 @@ export async function measureScale(workflowsDir: string, tempDir: string): Promi
     for (const level of LEVELS) {
       const { ms, probeId } = seeder.seedTo(level);
       seedMs += ms;
-      const timings = await timeOps(workflowsDir, dbPath, probeId);
-      for (const op of Object.keys(timings) as Op[]) {
-        rows.push({
-          figure: `${op} at ${level.toLocaleString("en-US")} history rows`,
-          value: timings[op] * 1000,
-          unit: "µs",
-          baseline: { label: `${PAGE}-run DB`, value: empty[op] * 1000 },
-          target: SCALE_TARGET,
-        });
-      }
+      rows.push(...levelRows("", level, await timeOps(workflowsDir, open, probeId), empty));
     }
     rows.push({
       figure: "DB bytes per history row (with instances and indexes)",

@@ -1,7 +1,8 @@
 /**
  * Spawning the servers under test as child processes and connecting the official MCP client to
  * them over stdio: the orchestrator exactly as `deno task start` runs it (same permission flags,
- * stub decision maker), and the bare-SDK baseline with no permissions at all.
+ * stub decision maker) on SQLite or PostgreSQL, the bare-SDK baseline with no permissions at all,
+ * and the durability floor of either backend with access to its own database only.
  *
  * @example
  * ```ts
@@ -15,6 +16,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { databaseHost } from "../src/permissions.ts";
 import { serverArgs } from "../tests/helpers/server.ts";
 import type { RecordedAnswer } from "./floor_server.ts";
 
@@ -32,10 +34,18 @@ export interface Spawned {
 /** Options for one orchestrator process. */
 interface OrchestratorOptions {
   workflowsDir: string;
+  /** The SQLite file (its folder is the only one the server may write), unless `dbUrl` is set. */
   dbPath: string;
+  /** A PostgreSQL database (`--db-url`): the server may reach its host and port only. */
+  dbUrl?: string;
   /** `NORMAL` (the default) or `FULL`. */
   synchronous?: "NORMAL" | "FULL";
 }
+
+/** Where a durability floor commits: a SQLite file, or a PostgreSQL database with a pool size. */
+export type FloorDatabase =
+  | { kind: "sqlite" }
+  | { kind: "postgres"; url: string; poolSize: number };
 
 async function spawn(args: string[]): Promise<Spawned> {
   const transport = new StdioClientTransport({
@@ -61,8 +71,14 @@ async function spawn(args: string[]): Promise<Spawned> {
 
 /** Start the orchestrator (`main.ts`) with the launcher's permission flags and the stub decider. */
 export function spawnOrchestrator(options: OrchestratorOptions): Promise<Spawned> {
-  const extra = options.synchronous ? [`--db-synchronous=${options.synchronous}`] : [];
-  return spawn(serverArgs(options.workflowsDir, options.dbPath, extra));
+  const { dbUrl, synchronous } = options;
+  const extra = [
+    ...(synchronous ? [`--db-synchronous=${synchronous}`] : []),
+    ...(dbUrl ? [`--db-url=${dbUrl}`] : []),
+  ];
+  // The URL also goes into the configuration the permission flags are derived from.
+  const ai = { provider: "stub" as const, env: dbUrl ? { WORKFLOW_DB_URL: dbUrl } : {} };
+  return spawn(serverArgs(options.workflowsDir, options.dbPath, extra, ai));
 }
 
 /** Start the bare-SDK baseline server (`baseline_server.ts`). */
@@ -71,20 +87,33 @@ export function spawnBaseline(): Promise<Spawned> {
 }
 
 /**
- * Start the durability floor (`floor_server.ts`) with its database and `answer` in `folder`; it may
- * read and write only that folder.
+ * Start the durability floor (`floor_server.ts`) with `answer` in `folder`. On SQLite its database
+ * is in that folder too, and it may read and write only there; on PostgreSQL it may read that
+ * folder and reach the database's host and port.
  */
-export function spawnFloor(folder: string, answer: RecordedAnswer): Promise<Spawned> {
+export function spawnFloor(
+  folder: string,
+  answer: RecordedAnswer,
+  database: FloorDatabase = { kind: "sqlite" },
+): Promise<Spawned> {
   Deno.mkdirSync(folder, { recursive: true });
   const answerPath = join(folder, "answer.json");
   Deno.writeTextFileSync(answerPath, JSON.stringify(answer));
+  const backend = database.kind === "sqlite"
+    ? [`--allow-write=${folder}`, FLOOR, `--sqlite=${join(folder, "floor.sqlite")}`]
+    : [
+      `--allow-net=${databaseHost({ dbUrl: database.url })}`,
+      // The driver reads this one whatever its options (see LIBRARY_ENV_VARS in src/config.ts).
+      "--allow-env=PGAPPNAME",
+      FLOOR,
+      `--postgres=${database.url}`,
+      `--pool-size=${database.poolSize}`,
+    ];
   return spawn([
     "run",
     "--no-prompt",
     `--allow-read=${folder}`,
-    `--allow-write=${folder}`,
-    FLOOR,
-    join(folder, "floor.sqlite"),
-    answerPath,
+    ...backend,
+    `--answer=${answerPath}`,
   ]);
 }

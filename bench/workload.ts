@@ -14,9 +14,14 @@ import type { Client } from "@modelcontextprotocol/client";
 import { call } from "../tests/helpers/server.ts";
 import { LOOP_STEPS, LOOP_WORKFLOW } from "./fixtures.ts";
 import type { RecordedAnswer } from "./floor_server.ts";
+import type { Spawned } from "./servers.ts";
+import { sample } from "./stats.ts";
 
 /** Makes one call; resolves when its answer arrived. */
 export type Lane = () => Promise<unknown>;
+
+/** Makes `count` lanes of one kind on one server. */
+export type LaneMaker = (spawned: Spawned, count: number) => Promise<Lane[]>;
 
 function advanceArgs(instanceId: string, step: string, n: number): Record<string, unknown> {
   return {
@@ -81,6 +86,57 @@ export function baselineLane(client: Client, tool: string, laneId = 0): Lane {
     n++;
     return client.callTool({ name: tool, arguments: advanceArgs(id, LOOP_STEPS[n % 2]!, n) });
   };
+}
+
+/** `count` advance lanes, each on a run of its own. */
+export const advanceLanes: LaneMaker = async ({ client }, count) => {
+  const all: Lane[] = [];
+  for (let i = 0; i < count; i++) all.push(await advanceLane(client));
+  return all;
+};
+
+/** A maker of `count` lanes calling a baseline's `tool`, each on a run id of its own. */
+export const toolLanes = (tool: string): LaneMaker => ({ client }, count) =>
+  Promise.resolve(Array.from({ length: count }, (_, i) => baselineLane(client, tool, i)));
+
+/** `perServer` lanes of one kind on each of `servers`. */
+export async function lanesOn(
+  servers: Spawned[],
+  perServer: number,
+  make: LaneMaker,
+): Promise<Lane[]> {
+  return (await Promise.all(servers.map((s) => make(s, perServer)))).flat();
+}
+
+/**
+ * Calls per second of each group of lanes, measured one after the other for `durationMs` each,
+ * after a warm-up of a quarter of that for each.
+ */
+export async function rates(groups: Lane[][], durationMs: number): Promise<number[]> {
+  for (const lanes of groups) await throughput(lanes, durationMs / 4);
+  const result: number[] = [];
+  for (const lanes of groups) result.push(await throughput(lanes, durationMs));
+  return result;
+}
+
+/**
+ * Latencies (ms) of one call at a time on each lane, after `warmup` calls each: `blocks` blocks of
+ * `blockCalls` calls that take turns between the lanes, so all of them see the same machine load.
+ */
+export async function alternatingLatency<K extends string>(
+  lanes: Record<K, Lane>,
+  { warmup, blocks, blockCalls }: { warmup: number; blocks: number; blockCalls: number },
+): Promise<Record<K, number[]>> {
+  const kinds = Object.keys(lanes) as K[];
+  for (const kind of kinds) await sample(warmup, lanes[kind]);
+  const times = Object.fromEntries(kinds.map((kind) => [kind, [] as number[]])) as Record<
+    K,
+    number[]
+  >;
+  for (let block = 0; block < blocks; block++) {
+    for (const kind of kinds) times[kind].push(...await sample(blockCalls, lanes[kind]));
+  }
+  return times;
 }
 
 /** Run every lane back to back for `durationMs`; returns completed calls per second. */

@@ -12,6 +12,7 @@ import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
 import { commandFlags } from "../src/cli/permissions.ts";
 import { bindPermission, parseBindAddress } from "../src/mcp/http_bind.ts";
+import { delegateToDeno } from "./delegate.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
 
@@ -22,28 +23,19 @@ try {
     allowPositionals: true,
   });
   const config = loadConfig(readEnv(), values as Record<string, string>);
-  const child = new Deno.Command("deno", {
-    args: [
-      "run",
-      "--no-prompt",
-      ...commandFlags(config, positionals, values) ?? permissionFlags(config, {
-        httpBind: values.http === undefined
-          ? undefined
-          : bindPermission(parseBindAddress(values.http)),
-      }),
-      MAIN,
-      ...Deno.args,
-      `--workflows-dir=${config.definitionsDir}`,
-      `--db-path=${config.dbPath}`,
-    ],
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => child.kill(signal));
-  }
-  Deno.exit((await child.status).code);
+  await delegateToDeno([
+    "run",
+    "--no-prompt",
+    ...commandFlags(config, positionals, values) ?? permissionFlags(config, {
+      httpBind: values.http === undefined
+        ? undefined
+        : bindPermission(parseBindAddress(values.http)),
+    }),
+    MAIN,
+    ...Deno.args,
+    `--workflows-dir=${config.definitionsDir}`,
+    `--db-path=${config.dbPath}`,
+  ]);
 } catch (error) {
   console.error(
     `[orchestrator] error: ${error instanceof OrchestratorError ? error.message : String(error)}`,

@@ -42,7 +42,7 @@ export const HTTP_RUNTIME_FLAG = "--unstable-no-legacy-abort";
 export const ENV_FLAG = `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`;
 
 /** The PostgreSQL server as `host:port` (5432 when the URL names none), if one is configured. */
-export function databaseHost(config: Config): string | undefined {
+export function databaseHost(config: Pick<Config, "dbUrl">): string | undefined {
   if (config.dbUrl === undefined) return undefined;
   const url = new URL(config.dbUrl);
   return `${url.hostname}:${url.port || "5432"}`;

@@ -100,9 +100,10 @@ function backoff(attempt: number): number {
 
 /**
  * Every option the driver would otherwise look up in `PG*` variables (which would need
- * --allow-env for each) or derive from the OS user (--allow-sys), given explicitly.
+ * --allow-env for each) or derive from the OS user (--allow-sys), given explicitly. Exported for
+ * the benchmarks, whose PostgreSQL baselines connect exactly as the store does.
  */
-function driverOptions(
+export function driverOptions(
   target: DatabaseTarget & { sslmode: string },
   options: PostgresOptions,
 ): postgres.Options<Record<string, never>> {
