@@ -4,7 +4,6 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import process from "node:process";
 import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.ts";
 import type { App } from "./src/app.ts";
 import { OrchestratorError } from "./src/errors.ts";
@@ -98,8 +97,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
     await stopped;
   } else {
     const server = createMcpServer(app);
-    // The client closing stdin ends the session; the file watcher would otherwise keep us alive.
-    process.stdin.on("end", () => void server.close());
+    // The client closing stdin ends the session (the transport closes the server).
     const { closed } = await connectStdio(server, { onAnswered: () => void app() });
     await closed;
   }

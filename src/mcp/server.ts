@@ -13,13 +13,13 @@
  * @module
  */
 import { type JSONRPCMessage, McpServer } from "@modelcontextprotocol/server";
-import { StdioServerTransport } from "@modelcontextprotocol/server/stdio";
 import type { Definitions } from "../definitions/types.ts";
 import { log } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { registerWorkflowPrompts } from "./prompts.ts";
 import { registerResources } from "./resources.ts";
 import type { LoadServed, Served } from "./served.ts";
+import { StdioTransport } from "./stdio_transport.ts";
 import { registerTools } from "./tools.ts";
 
 const INSTRUCTIONS =
@@ -98,7 +98,7 @@ export function createMcpServer(
 }
 
 /** A stdio transport calling `onAnswered` once its first message (the handshake answer) is out. */
-class AnsweringStdioTransport extends StdioServerTransport {
+class AnsweringStdioTransport extends StdioTransport {
   #onAnswered: (() => void) | undefined;
 
   constructor(onAnswered: () => void) {
@@ -127,8 +127,7 @@ export async function connectStdio(
   const closed = new Promise<void>((resolve) => {
     transport.onclose = () => resolve();
   });
-  // Transport failures (e.g. a message over the SDK's 10 MiB stdio limit, which ends the session)
-  // would otherwise go unexplained.
+  // Skipped messages (too large, not JSON) and transport failures would otherwise go unexplained.
   server.server.onerror = (error) => log.warn(`MCP transport: ${error.message}`);
   await server.connect(transport);
   return { closed };
