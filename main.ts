@@ -40,6 +40,8 @@ Options (each also an environment variable):
   --ai-timeout-ms N      AI_REQUEST_TIMEOUT_MS     (default 30000)
   --log-level LEVEL      LOG_LEVEL                 debug | info | warn | error
   --http HOST:PORT                                 serve over HTTP instead of stdio
+  --session-idle-ms N    MCP_HTTP_SESSION_IDLE_MS  close HTTP sessions unused this long
+                                                   (default 600000, 10 minutes)
   --no-auth                                        HTTP without a bearer token (warned)
   Only from the environment: AI_SERVICE_API_KEY or GEMINI_API_KEY; USE_STUB_AI_CLIENT=true;
   MCP_HTTP_TOKEN (bearer token HTTP clients must send; generated and printed when unset).
@@ -89,6 +91,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
       {
         bind,
         token,
+        sessionIdleMs: config.httpSessionIdleMs,
         watchCatalog: (changed) =>
           void app().then(({ definitions }) => watchCatalog(definitions, changed)),
       },

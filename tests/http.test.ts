@@ -9,37 +9,10 @@ import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { call } from "./helpers/server.ts";
 import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
-import { connectHttp, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
+import { connectHttp, rawPost, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
+import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { deadline } from "./helpers/wait.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
-
-const INITIALIZE = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
-};
-
-/** POST an initialize request with the given extra headers and body. */
-function rawPost(
-  url: string,
-  headers: Record<string, string>,
-  body: string = JSON.stringify(INITIALIZE),
-) {
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      ...headers,
-    },
-    body,
-  });
-}
 
 /** The status line's code for a request whose Host header names `host` (fetch cannot set it). */
 async function statusWithHost(url: string, host: string): Promise<number> {

@@ -14,6 +14,7 @@ export const CLI_OPTIONS = {
   "ai-endpoint": { type: "string" },
   "ai-timeout-ms": { type: "string" },
   "log-level": { type: "string" },
+  "session-idle-ms": { type: "string" },
   http: { type: "string" },
   "no-auth": { type: "boolean" },
   json: { type: "boolean" },

@@ -47,6 +47,8 @@ export interface HttpOptions {
   token: string | undefined;
   maxBodyBytes?: number;
   drainMs?: number;
+  /** Sessions of 2025-era clients unused for this long are closed (ms). */
+  sessionIdleMs?: number;
   /**
    * Called once with a function that tells stateless (2026-07-28) clients listening on
    * `subscriptions/listen` that the prompts and resources changed; session servers tell their
@@ -113,6 +115,12 @@ async function jsonBody(request: Request, maxBytes: number): Promise<unknown> {
   }
 }
 
+/** The address a request came from: the key of the per-client session bound. */
+function clientAddress(info: Deno.ServeHandlerInfo): string {
+  const address = info.remoteAddr as Deno.Addr;
+  return "hostname" in address ? address.hostname : address.transport;
+}
+
 /** Serve MCP over Streamable HTTP; every session and request gets a server from `factory`. */
 export function serveHttp(
   factory: (use: ServerUse) => McpServer,
@@ -132,14 +140,26 @@ export function serveHttp(
     modern.notify.promptsChanged();
     modern.notify.resourcesChanged();
   });
-  const sessions = new LegacySessions(() => factory("session"), maxRequestBodySize);
+  const sessions = new LegacySessions(() => factory("session"), {
+    maxRequestBodySize,
+    idleMs: options.sessionIdleMs,
+  });
   const inFlight = new InFlight();
   let draining = false;
 
-  const route = async (request: Request, authInfo?: AuthInfo): Promise<Response> => {
+  const route = async (
+    request: Request,
+    info: Deno.ServeHandlerInfo,
+    authInfo?: AuthInfo,
+  ): Promise<Response> => {
     const parsedBody = await jsonBody(request, maxRequestBodySize);
     if (await isLegacyRequest(request, parsedBody, { maxRequestBodySize })) {
-      return await sessions.handle(request, authInfo, parsedBody);
+      return await sessions.handle(request, {
+        client: clientAddress(info),
+        authInfo,
+        parsedBody,
+        completed: info.completed,
+      });
     }
     return await modern.fetch(request, { authInfo, parsedBody });
   };
@@ -164,7 +184,7 @@ export function serveHttp(
     if (auth instanceof Response) return auth;
     // Only POSTs carry calls; a GET is a long-lived notification stream that shutdown ends.
     if (request.method === "POST") inFlight.track(info.completed);
-    return await route(request, auth);
+    return await route(request, info, auth);
   };
 
   const url = `http://${bindPermission(options.bind)}${MCP_PATH}`;

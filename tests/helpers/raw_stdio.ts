@@ -4,6 +4,7 @@
  * JSON-RPC messages it writes to stdout.
  * @module
  */
+import { INITIALIZE } from "./jsonrpc.ts";
 import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "./server.ts";
 import { eventually } from "./wait.ts";
 
@@ -29,17 +30,6 @@ export interface RawStdioServer {
   /** Close stdin and wait for the exit status. */
   close(): Promise<Deno.CommandStatus>;
 }
-
-const INITIALIZE = {
-  jsonrpc: "2.0",
-  id: "init",
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "raw-stdio-test", version: "1" },
-  },
-};
 
 /** Spawn the server (stub decider, built-in workflows) and complete the 2025 handshake. */
 export async function spawnRawStdio(): Promise<RawStdioServer> {
@@ -85,7 +75,7 @@ export async function spawnRawStdio(): Promise<RawStdioServer> {
     },
   };
   await server.sendLine(JSON.stringify(INITIALIZE));
-  await server.answerTo("init");
+  await server.answerTo(INITIALIZE.id);
   await server.sendLine(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }));
   return server;
 }

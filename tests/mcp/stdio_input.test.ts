@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { MAX_STDIO_MESSAGE_BYTES } from "../../src/mcp/stdio_transport.ts";
+import { ping } from "../helpers/jsonrpc.ts";
 import { type RawStdioServer, spawnRawStdio } from "../helpers/raw_stdio.ts";
 
 /** A `start_workflow` call whose context holds `bytes` bytes of text, as one JSON-RPC line. */
@@ -22,7 +23,7 @@ function startWithContextOf(id: number, bytes: number): string {
 }
 
 async function assertPingAnswered(server: RawStdioServer, id: number): Promise<void> {
-  await server.sendLine(JSON.stringify({ jsonrpc: "2.0", id, method: "ping" }));
+  await server.sendLine(JSON.stringify(ping(id)));
   assert.deepEqual((await server.answerTo(id)).result, {});
 }
 
@@ -72,7 +73,7 @@ Deno.test("stdio: a line that is not JSON gets a Parse error (-32700) and the se
     const parse = await server.answerTo(null);
     assert.equal(parse.error?.code, -32700);
     assert.match(parse.error?.message ?? "", /Parse error: a line on stdin is not valid JSON/);
-    await assertPingAnswered(server, 1);
+    await assertPingAnswered(server, 21);
 
     // JSON, but not JSON-RPC: Invalid Request, with the id when there is one.
     await server.sendLine(JSON.stringify({ jsonrpc: "2.0", id: 2, method: 42 }));
