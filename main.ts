@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.ts";
 import type { App } from "./src/app.ts";
-import { OrchestratorError } from "./src/errors.ts";
+import { ConfigError, OrchestratorError } from "./src/errors.ts";
 import { log, setLogLevel } from "./src/log.ts";
 import { connectStdio, createMcpServer, watchCatalog } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
@@ -14,6 +14,7 @@ import { CLI_OPTIONS } from "./src/cli/options.ts";
 import { BUILTIN_WORKFLOWS_DIR } from "./src/definitions/builtin.ts";
 import { bindPermission, parseBindAddress } from "./src/mcp/http_bind.ts";
 import { deniedNetHosts } from "./src/permissions.ts";
+import { onParentExit } from "./src/parent_watch.ts";
 
 // Start-up speed: `serve` imports statically only what validating the configuration and answering
 // the MCP handshake need. The application (YAML and Markdown parsers, SQLite, engine), the HTTP
@@ -43,6 +44,8 @@ Options (each also an environment variable):
   --session-idle-ms N    MCP_HTTP_SESSION_IDLE_MS  close HTTP sessions unused this long
                                                    (default 600000, 10 minutes)
   --no-auth                                        HTTP without a bearer token (warned)
+  --parent-pid PID                                 stop when process PID exits (the launcher
+                                                   passes its own)
   Only from the environment: AI_SERVICE_API_KEY or GEMINI_API_KEY; USE_STUB_AI_CLIENT=true;
   MCP_HTTP_TOKEN (bearer token HTTP clients must send; generated and printed when unset).
   -h, --help             this text
@@ -77,6 +80,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
     );
   }
+  const launcherGone = watchLauncher(flags["parent-pid"]);
   // The configuration is valid: serve first, load the application behind the first answer (its
   // modules are most of the start-up time); the MCP handlers wait for it.
   const app = appLoader(config);
@@ -95,17 +99,38 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         watchCatalog: (changed) =>
           void app().then(({ definitions }) => watchCatalog(definitions, changed)),
       },
+      launcherGone,
     );
     void app(); // Many clients, no single handshake to wait for: load now.
     await stopped;
   } else {
     const server = createMcpServer(app);
     // The client closing stdin ends the session (the transport closes the server).
+    launcherGone.addEventListener("abort", () => void server.close(), { once: true });
     const { closed } = await connectStdio(server, { onAnswered: () => void app() });
     await closed;
   }
   // Also when the client left before any answer: an unusable database is still reported.
   (await app()).close();
+}
+
+/**
+ * A signal that aborts when the launcher that passed `--parent-pid` has exited (even by SIGKILL),
+ * so the server stops with it; never for a server started without the flag.
+ * @throws {ConfigError} the flag is not a process id
+ */
+function watchLauncher(parentPid: string | boolean | undefined): AbortSignal {
+  const gone = new AbortController();
+  if (parentPid === undefined) return gone.signal;
+  const pid = Number(parentPid);
+  if (!Number.isInteger(pid) || pid < 1) {
+    throw new ConfigError(`Invalid --parent-pid '${parentPid}': use a process id (1 or more).`);
+  }
+  onParentExit(pid, () => {
+    log.warn(`the launcher (pid ${pid}) has exited: stopping the server`);
+    gone.abort();
+  });
+  return gone.signal;
 }
 
 /** Turn a failure into one line on stderr and an exit code. */

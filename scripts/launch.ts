@@ -1,7 +1,8 @@
 /**
  * `deno task start` / `deno task cli`: reads the configuration, then runs main.ts with exactly the
  * permissions the command needs (the workflows dir and DB folder, our env vars, the AI host; only
- * the definitions dir for `validate`, `list` and `graph`) — never `-A`.
+ * the definitions dir for `validate`, `list` and `graph`) — never `-A`. The server does not outlive
+ * the launcher, nor the launcher whoever started it (see src/parent_watch.ts).
  * @module
  */
 import { parseArgs } from "node:util";
@@ -12,6 +13,7 @@ import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
 import { commandFlags } from "../src/cli/permissions.ts";
 import { bindPermission, parseBindAddress } from "../src/mcp/http_bind.ts";
+import { onParentExit } from "../src/parent_watch.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
 
@@ -22,11 +24,12 @@ try {
     allowPositionals: true,
   });
   const config = loadConfig(readEnv(), values as Record<string, string>);
+  const commandOnly = commandFlags(config, positionals, values);
   const child = new Deno.Command("deno", {
     args: [
       "run",
       "--no-prompt",
-      ...commandFlags(config, positionals, values) ?? permissionFlags(config, {
+      ...commandOnly ?? permissionFlags(config, {
         httpBind: values.http === undefined
           ? undefined
           : bindPermission(parseBindAddress(values.http)),
@@ -35,6 +38,8 @@ try {
       ...Deno.args,
       `--workflows-dir=${config.definitionsDir}`,
       `--db-path=${config.dbPath}`,
+      // The server stops when this launcher exits, even by SIGKILL.
+      ...commandOnly ? [] : [`--parent-pid=${Deno.pid}`],
     ],
     stdin: "inherit",
     stdout: "inherit",
@@ -43,6 +48,15 @@ try {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => child.kill(signal));
   }
+  // Whoever started us (`deno task`, a shell, an MCP client) is gone: stop the server as SIGTERM
+  // would, and exit with it.
+  onParentExit(Deno.ppid, () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // It has already exited.
+    }
+  });
   Deno.exit((await child.status).code);
 } catch (error) {
   console.error(

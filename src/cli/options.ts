@@ -17,6 +17,7 @@ export const CLI_OPTIONS = {
   "session-idle-ms": { type: "string" },
   http: { type: "string" },
   "no-auth": { type: "boolean" },
+  "parent-pid": { type: "string" },
   json: { type: "boolean" },
   instance: { type: "string" },
   workflow: { type: "string" },
