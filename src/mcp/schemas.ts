@@ -56,7 +56,8 @@ export const reportSchema = z.object({
   ),
   status: z.string().min(1).max(200).describe(
     "Outcome, free text matched exactly by the workflow's routes: usually 'success' or 'failure'; " +
-      "also e.g. 'data_provided', 'needs_clarification', or 'FINISH' to end the run.",
+      "also e.g. 'data_provided', 'needs_clarification'. 'FINISH' ends the run as COMPLETED " +
+      "(unless the step's `on:` routes the status FINISH elsewhere).",
   ),
   result: z.unknown().optional().describe("What the step produced (any JSON)."),
   message: z.string().max(100_000).optional().describe("A short human-readable summary."),
