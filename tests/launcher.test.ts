@@ -1,9 +1,11 @@
 /**
- * The server never outlives its launcher: SIGKILL of `deno task start` (HTTP) or of the launcher
- * itself (stdio, stdin still open) stops the real server within seconds, so its port is free for
- * a restart.
+ * The launcher (`deno task start`), run as the task runs it. The server never outlives it: SIGKILL
+ * of `deno task start` (HTTP) or of the launcher itself (stdio, stdin still open) stops the real
+ * server within seconds, so its port is free for a restart. And it refuses to grant write access
+ * to a home folder or the file system root as the database's folder.
  */
 import assert from "node:assert/strict";
+import { dbFolderToGrant } from "../src/permissions.ts";
 import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { descendants, killAll } from "./helpers/processes.ts";
@@ -14,6 +16,20 @@ const REPO = new URL("..", import.meta.url).pathname;
 const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
   tasks: Record<string, string>;
 };
+/** `deno task start` without `deno`: run, the launcher's flags, scripts/launch.ts, serve. */
+const [, ...START_ARGS] = denoJson.tasks.start!.split(/\s+/);
+
+/** The environment of one launcher run: built-in workflows, stub decisions, a fresh database. */
+function launcherEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NO_COLOR: "1",
+    WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
+    WORKFLOW_DB_PATH: tempDbPath(),
+    AI_PROVIDER: "stub",
+    MCP_HTTP_TOKEN: TEST_TOKEN,
+    ...extra,
+  };
+}
 
 /** A spawned process whose stdout and stderr are read to their end. */
 interface Watched {
@@ -28,13 +44,7 @@ function spawnWatched(args: string[], stdin: "piped" | "null"): Watched {
   const child = new Deno.Command(Deno.execPath(), {
     args,
     cwd: REPO,
-    env: {
-      NO_COLOR: "1",
-      WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
-      WORKFLOW_DB_PATH: tempDbPath(),
-      AI_PROVIDER: "stub",
-      MCP_HTTP_TOKEN: TEST_TOKEN,
-    },
+    env: launcherEnv(),
     stdin,
     stdout: "piped",
     stderr: "piped",
@@ -77,8 +87,7 @@ Deno.test("SIGKILL of 'deno task start --http' stops the server and frees its po
 });
 
 Deno.test("SIGKILL of the launcher stops a stdio server although its stdin stays open", async () => {
-  const [, ...launcherArgs] = denoJson.tasks.start!.split(/\s+/);
-  const launcher = spawnWatched(launcherArgs, "piped");
+  const launcher = spawnWatched(START_ARGS, "piped");
   try {
     await launcher.stdin!.write(new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n`));
     await killAndAwaitTree(launcher, '"id":1');
@@ -89,4 +98,37 @@ Deno.test("SIGKILL of the launcher stops a stdio server although its stdin stays
   } finally {
     await launcher.stdin!.close().catch(() => {});
   }
+});
+
+/** Deno's cache folder, which must not move along with a test's HOME. */
+function denoDir(): string {
+  const output = new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).outputSync();
+  return (JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir: string }).denoDir;
+}
+
+Deno.test("the launcher refuses a database directly in a home folder (or at the root)", async () => {
+  const home = Deno.makeTempDirSync({ prefix: "orch-home-" });
+  const cache = denoDir();
+  const refusals: [string, RegExp][] = [
+    [`${home}/x.sqlite`, /its folder \S+ is your home folder/],
+    [`${home}/../x.sqlite`, /is a folder holding your home folder/],
+  ];
+  for (const [dbPath, reason] of refusals) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: START_ARGS,
+      cwd: REPO,
+      env: launcherEnv({ HOME: home, DENO_DIR: cache, WORKFLOW_DB_PATH: dbPath }),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 1, stderr);
+    assert.match(stderr, /error: Refusing WORKFLOW_DB_PATH=.*x\.sqlite/);
+    assert.match(stderr, reason);
+    assert.match(stderr, /Put the database in a folder of its own/);
+  }
+  assert.deepEqual([...Deno.readDirSync(home)], [], "nothing was created");
+  // The root the same way (not run: a regression would create the file there).
+  assert.throws(() => dbFolderToGrant("/x.sqlite"), /its folder \/ is the root of the file system/);
 });

@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { isInside } from "../paths.ts";
 import { normalizeText } from "./markdown.ts";
 
 /** The largest definition file accepted, in bytes (1 MiB). */
@@ -36,13 +37,8 @@ export type ReadResult =
     message: string;
   };
 
-/** Whether `child` is `parent` or inside it (both absolute and normalized). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  // `..notes.md` is a file inside; only `..` itself or `../…` leaves the folder.
-  return rel === "" ||
-    (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
+/** Whether a path is inside a folder (src/paths.ts), where the loader's callers import it. */
+export { isInside };
 
 /** Path of `target` relative to `base`, with `/` separators. */
 export function relativePath(base: string, target: string): string {
