@@ -43,6 +43,8 @@ Options (each also an environment variable):
   --http HOST:PORT                                 serve over HTTP instead of stdio
   --session-idle-ms N    MCP_HTTP_SESSION_IDLE_MS  close HTTP sessions unused this long
                                                    (default 600000, 10 minutes)
+  --body-timeout-ms N    MCP_HTTP_BODY_TIMEOUT_MS  answer 408 to an HTTP body not received
+                                                   within N ms of its headers (default 30000)
   --no-auth                                        HTTP without a bearer token (warned)
   --parent-pid PID                                 stop when process PID exits (the launcher
                                                    passes its own)
@@ -96,6 +98,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         bind,
         token,
         sessionIdleMs: config.httpSessionIdleMs,
+        bodyTimeoutMs: config.httpBodyTimeoutMs,
         watchCatalog: (changed) =>
           void app().then(({ definitions }) => watchCatalog(definitions, changed)),
       },
@@ -112,6 +115,9 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
   }
   // Also when the client left before any answer: an unusable database is still reported.
   (await app()).close();
+  // A stalled client's connection (which Deno.serve cannot close) must not keep a stopped HTTP
+  // server alive; everything is closed and written by now.
+  if (bind) Deno.exit(0);
 }
 
 /**

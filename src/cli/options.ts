@@ -15,6 +15,7 @@ export const CLI_OPTIONS = {
   "ai-timeout-ms": { type: "string" },
   "log-level": { type: "string" },
   "session-idle-ms": { type: "string" },
+  "body-timeout-ms": { type: "string" },
   http: { type: "string" },
   "no-auth": { type: "boolean" },
   "parent-pid": { type: "string" },

@@ -12,6 +12,7 @@
  * ```
  * @module
  */
+import { Buffer } from "node:buffer";
 import { type Envelope, EnvelopeScanner } from "./jsonrpc_envelope.ts";
 
 /** One line of input, without its line break. */
@@ -57,13 +58,10 @@ class LineBuilder {
     this.#size = 0;
     this.#scanner = undefined;
     if (scanner) return { kind: "oversized", bytes: size, envelope: scanner.envelope() };
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const piece of pieces) {
-      bytes.set(piece, offset);
-      offset += piece.length;
-    }
-    return { kind: "text", text: new TextDecoder().decode(bytes).replace(/\r$/, "") };
+    return {
+      kind: "text",
+      text: new TextDecoder().decode(Buffer.concat(pieces)).replace(/\r$/, ""),
+    };
   }
 }
 
