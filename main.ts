@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.ts";
 import type { App } from "./src/app.ts";
-import { OrchestratorError } from "./src/errors.ts";
+import { ConfigError, OrchestratorError } from "./src/errors.ts";
 import { log, setLogLevel } from "./src/log.ts";
 import { connectStdio, createMcpServer, watchCatalog } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
@@ -14,6 +14,7 @@ import { CLI_OPTIONS } from "./src/cli/options.ts";
 import { BUILTIN_WORKFLOWS_DIR } from "./src/definitions/builtin.ts";
 import { bindPermission, parseBindAddress } from "./src/mcp/http_bind.ts";
 import { deniedNetHosts } from "./src/permissions.ts";
+import { onParentExit } from "./src/parent_watch.ts";
 
 // Start-up speed: `serve` imports statically only what validating the configuration and answering
 // the MCP handshake need. The application (YAML and Markdown parsers, SQLite, engine), the HTTP
@@ -43,7 +44,13 @@ Options (each also an environment variable):
   --ai-timeout-ms N      AI_REQUEST_TIMEOUT_MS     (default 30000)
   --log-level LEVEL      LOG_LEVEL                 debug | info | warn | error
   --http HOST:PORT                                 serve over HTTP instead of stdio
+  --session-idle-ms N    MCP_HTTP_SESSION_IDLE_MS  close HTTP sessions unused this long
+                                                   (default 600000, 10 minutes)
+  --body-timeout-ms N    MCP_HTTP_BODY_TIMEOUT_MS  answer 408 to an HTTP body not received
+                                                   within N ms of its headers (default 30000)
   --no-auth                                        HTTP without a bearer token (warned)
+  --parent-pid PID                                 stop when process PID exits (the launcher
+                                                   passes its own)
   Only from the environment: AI_SERVICE_API_KEY or GEMINI_API_KEY; USE_STUB_AI_CLIENT=true;
   MCP_HTTP_TOKEN (bearer token HTTP clients must send; generated and printed when unset).
   -h, --help             this text
@@ -78,6 +85,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
     );
   }
+  const launcherGone = watchLauncher(flags["parent-pid"]);
   // The configuration is valid: serve first, load the application behind the first answer (its
   // modules are most of the start-up time); the MCP handlers wait for it.
   const app = appLoader(config);
@@ -92,20 +100,46 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
       {
         bind,
         token,
+        sessionIdleMs: config.httpSessionIdleMs,
+        bodyTimeoutMs: config.httpBodyTimeoutMs,
         watchCatalog: (changed) =>
           void app().then(({ definitions }) => watchCatalog(definitions, changed)),
       },
+      launcherGone,
     );
     void app(); // Many clients, no single handshake to wait for: load now.
     await stopped;
   } else {
-    // The client closing stdin ends the session (the transport then closes the server, whose
-    // file watcher would otherwise keep us alive).
-    const { closed } = connectStdio(() => createMcpServer(app), { onAnswered: () => void app() });
-    await closed;
+    // The client closing stdin ends the session once its calls are answered (the transport then
+    // closes the server, whose file watcher would otherwise keep us alive).
+    const stdio = connectStdio(() => createMcpServer(app), { onAnswered: () => void app() });
+    launcherGone.addEventListener("abort", () => void stdio.close(), { once: true });
+    await stdio.closed;
   }
   // Also when the client left before any answer: an unusable database is still reported.
   await (await app()).close();
+  // A stalled client's connection (which Deno.serve cannot close) must not keep a stopped HTTP
+  // server alive; everything is closed and written by now.
+  if (bind) Deno.exit(0);
+}
+
+/**
+ * A signal that aborts when the launcher that passed `--parent-pid` has exited (even by SIGKILL),
+ * so the server stops with it; never for a server started without the flag.
+ * @throws {ConfigError} the flag is not a process id
+ */
+function watchLauncher(parentPid: string | boolean | undefined): AbortSignal {
+  const gone = new AbortController();
+  if (parentPid === undefined) return gone.signal;
+  const pid = Number(parentPid);
+  if (!Number.isInteger(pid) || pid < 1) {
+    throw new ConfigError(`Invalid --parent-pid '${parentPid}': use a process id (1 or more).`);
+  }
+  onParentExit(pid, () => {
+    log.warn(`the launcher (pid ${pid}) has exited: stopping the server`);
+    gone.abort();
+  });
+  return gone.signal;
 }
 
 /** Turn a failure into one line on stderr and an exit code. */

@@ -8,10 +8,11 @@
  * ```
  * @module
  */
+import { onParentExit } from "../src/parent_watch.ts";
 
 /**
- * Run `deno args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, and exit
- * with its exit code.
+ * Run `deno args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop it
+ * (as SIGTERM would) when whoever started us is gone, and exit with its exit code.
  */
 export async function delegateToDeno(args: string[]): Promise<never> {
   const child = new Deno.Command("deno", {
@@ -23,5 +24,13 @@ export async function delegateToDeno(args: string[]): Promise<never> {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => child.kill(signal));
   }
+  // Our parent (`deno task`, a shell, an MCP client) exited, even by SIGKILL: stop the child.
+  onParentExit(Deno.ppid, () => {
+    try {
+      child.kill("SIGTERM");
+    } catch {
+      // It has already exited.
+    }
+  });
   Deno.exit((await child.status).code);
 }

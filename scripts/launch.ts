@@ -1,7 +1,8 @@
 /**
  * `deno task start` / `deno task cli`: reads the configuration, then runs main.ts with exactly the
  * permissions the command needs (the workflows dir and DB folder, our env vars, the AI host; only
- * the definitions dir for `validate`, `list` and `graph`) — never `-A`.
+ * the definitions dir for `validate`, `list` and `graph`) — never `-A`. The server does not outlive
+ * the launcher, nor the launcher whoever started it (see src/parent_watch.ts).
  * @module
  */
 import { parseArgs } from "node:util";
@@ -23,10 +24,11 @@ try {
     allowPositionals: true,
   });
   const config = loadConfig(readEnv(), values as Record<string, string>);
+  const commandOnly = commandFlags(config, positionals, values);
   await delegateToDeno([
     "run",
     "--no-prompt",
-    ...commandFlags(config, positionals, values) ?? permissionFlags(config, {
+    ...commandOnly ?? permissionFlags(config, {
       httpBind: values.http === undefined
         ? undefined
         : bindPermission(parseBindAddress(values.http)),
@@ -35,6 +37,8 @@ try {
     ...Deno.args,
     `--workflows-dir=${config.definitionsDir}`,
     `--db-path=${config.dbPath}`,
+    // The server stops when this launcher exits, even by SIGKILL.
+    ...commandOnly ? [] : [`--parent-pid=${Deno.pid}`],
   ]);
 } catch (error) {
   console.error(

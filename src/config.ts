@@ -31,6 +31,8 @@ export const ENV_VARS = [
   "USE_STUB_AI_CLIENT",
   "LOG_LEVEL",
   "MCP_HTTP_TOKEN",
+  "MCP_HTTP_SESSION_IDLE_MS",
+  "MCP_HTTP_BODY_TIMEOUT_MS",
 ] as const;
 
 /** Variables whose values are secrets: configuration errors never print them. */
@@ -71,6 +73,8 @@ export const FLAG_TO_ENV: Readonly<Record<string, EnvVar>> = {
   "ai-endpoint": "AI_SERVICE_ENDPOINT",
   "ai-timeout-ms": "AI_REQUEST_TIMEOUT_MS",
   "log-level": "LOG_LEVEL",
+  "session-idle-ms": "MCP_HTTP_SESSION_IDLE_MS",
+  "body-timeout-ms": "MCP_HTTP_BODY_TIMEOUT_MS",
 };
 
 /** Decision-maker providers. */
@@ -100,6 +104,10 @@ export interface Config {
   logLevel: "debug" | "info" | "warn" | "error";
   /** Bearer token HTTP clients must send (`serve --http`); generated at start-up when unset. */
   httpToken?: string;
+  /** An HTTP session (2025-era client) unused for this long is closed (ms). */
+  httpSessionIdleMs: number;
+  /** An HTTP request whose body has not fully arrived this long after its headers gets 408 (ms). */
+  httpBodyTimeoutMs: number;
 }
 
 const truthy = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v?.trim() ?? "");
@@ -137,6 +145,8 @@ const rawSchema = z.object({
     /^[A-Za-z0-9._~+/=-]{16,}$/,
     "use at least 16 characters from A-Z a-z 0-9 . _ ~ + / = - (e.g. `openssl rand -hex 32`)",
   ).optional(),
+  MCP_HTTP_SESSION_IDLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
+  MCP_HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
 });
 
 /** Read the variables of `ENV_VARS` from the process environment (empty strings count as unset). */
@@ -234,5 +244,7 @@ export function loadConfig(
     aiRequestTimeoutMs: raw.AI_REQUEST_TIMEOUT_MS,
     logLevel: raw.LOG_LEVEL,
     httpToken: raw.MCP_HTTP_TOKEN,
+    httpSessionIdleMs: raw.MCP_HTTP_SESSION_IDLE_MS,
+    httpBodyTimeoutMs: raw.MCP_HTTP_BODY_TIMEOUT_MS,
   };
 }

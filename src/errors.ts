@@ -161,3 +161,19 @@ export class RunSuspendedError extends OrchestratorError {
     );
   }
 }
+
+/** A stdio message longer than the per-message limit: it was skipped without being read. */
+export class MessageTooLargeError extends OrchestratorError {
+  override readonly code = "MESSAGE_TOO_LARGE";
+  constructor(bytes: number, limit: number) {
+    super(
+      `Message too large: ${bytes} bytes; the limit is ${limit} bytes per message, so it was ` +
+        `not processed. Keep large data in files and send their paths (e.g. in the context).`,
+    );
+  }
+}
+
+/** A stdio line that is not JSON, or not a JSON-RPC message: it was skipped. */
+export class MalformedMessageError extends OrchestratorError {
+  override readonly code = "MALFORMED_MESSAGE";
+}

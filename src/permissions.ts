@@ -1,6 +1,8 @@
 /**
  * The least-privilege Deno permission flags for a configuration: read the workflows and the DB
  * folder, write only the DB folder, reach only the AI endpoint, read only our environment variables.
+ * A DB folder that is the file system root or a home folder (or holds one) is refused, as granting
+ * it would open all of the user's files.
  *
  * @example
  * ```ts
@@ -8,8 +10,11 @@
  * ```
  * @module
  */
-import { dirname } from "node:path";
+import { homedir } from "node:os";
+import { basename, dirname, join, parse, resolve } from "node:path";
 import { type Config, ENV_VARS, LIBRARY_ENV_VARS } from "./config.ts";
+import { isInside } from "./paths.ts";
+import { ConfigError } from "./errors.ts";
 
 /** Google's Gemini API host, used when no endpoint override is configured. */
 export const GEMINI_HOST = "generativelanguage.googleapis.com";
@@ -57,10 +62,55 @@ function netHosts(config: Config, httpBind: string | undefined): string[] {
   return [...aiHosts(config), ...(database ? [database] : []), ...(httpBind ? [httpBind] : [])];
 }
 
+/** This user's home folder, when this process may know it (env `HOME`, or `--allow-sys=homedir`). */
+function homeFolder(): string | undefined {
+  for (const variable of ["HOME", "USERPROFILE"]) {
+    if (Deno.permissions.querySync({ name: "env", variable }).state !== "granted") continue;
+    const value = Deno.env.get(variable);
+    if (value) return resolve(value);
+  }
+  if (Deno.permissions.querySync({ name: "sys", kind: "homedir" }).state !== "granted") return;
+  return homedir() || undefined;
+}
+
+/** Why granting write access to all of `dir` is refused, or `undefined` when it is not. */
+function tooBroadToGrant(dir: string): string | undefined {
+  const home = homeFolder();
+  for (const path of withRealPath(dir)) {
+    if (parse(path).root === path) return "the root of the file system";
+    for (const homePath of home ? withRealPath(home) : []) {
+      if (path === homePath) return "your home folder";
+      if (isInside(path, homePath)) return `a folder holding your home folder ${homePath}`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The database folder, which the server may write (SQLite writes `-wal`, `-shm` and `-journal`
+ * files beside the database, and the store creates the folder).
+ * @throws {ConfigError} the folder is the file system root or a home folder (or holds one):
+ * granting write access to all of it would let the server change any of your files
+ */
+export function dbFolderToGrant(dbPath: string): string {
+  const dir = dirname(dbPath);
+  const reason = tooBroadToGrant(dir);
+  if (reason) {
+    throw new ConfigError(
+      `Refusing WORKFLOW_DB_PATH=${dbPath}: its folder ${dir} is ${reason}, and the server is ` +
+        `granted write access to the database's whole folder. Put the database in a folder of ` +
+        `its own, e.g. WORKFLOW_DB_PATH=${join(dir, "orchestrator", basename(dbPath))} (the ` +
+        `folder is created for you).`,
+    );
+  }
+  return dir;
+}
+
 /**
  * `deno run` flags granting exactly what `config` needs; with an HTTP bind address, also
  * `--allow-net` for it and `HTTP_RUNTIME_FLAG`; with `sqliteFileToo`, the SQLite file's folder
  * besides PostgreSQL (for `migrate-db`).
+ * @throws {ConfigError} the database folder is too broad to grant (see `dbFolderToGrant`)
  */
 export function permissionFlags(
   config: Config,
@@ -69,7 +119,7 @@ export function permissionFlags(
   // With PostgreSQL no database file is touched (unless a command copies one into it): only the
   // workflows are read, nothing written.
   const usesFile = config.dbUrl === undefined || options.sqliteFileToo === true;
-  const dbDirs = usesFile ? withRealPath(dirname(config.dbPath)) : [];
+  const dbDirs = usesFile ? withRealPath(dbFolderToGrant(config.dbPath)) : [];
   const flags = [
     `--allow-read=${[...withRealPath(config.definitionsDir), ...dbDirs].join(",")}`,
     ...(dbDirs.length ? [`--allow-write=${dbDirs.join(",")}`] : []),

@@ -7,28 +7,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { call, RAW_INITIALIZE } from "./helpers/server.ts";
+import { call } from "./helpers/server.ts";
 import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
-import { connectHttp, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
+import { connectHttp, rawPost, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
+import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { deadline } from "./helpers/wait.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
-
-/** POST an initialize request with the given extra headers and body. */
-function rawPost(
-  url: string,
-  headers: Record<string, string>,
-  body: string = JSON.stringify(RAW_INITIALIZE),
-) {
-  return fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/json",
-      accept: "application/json, text/event-stream",
-      ...headers,
-    },
-    body,
-  });
-}
 
 /** The status line's code for a request whose Host header names `host` (fetch cannot set it). */
 async function statusWithHost(url: string, host: string): Promise<number> {
@@ -139,7 +123,7 @@ Deno.test("HTTP: clients of both protocol eras run workflows on one shared engin
     });
 
     await t.step("a body over 1 MiB is refused with 413", async () => {
-      const huge = JSON.stringify({ ...RAW_INITIALIZE, padding: "x".repeat(1024 * 1024 + 1) });
+      const huge = JSON.stringify({ ...INITIALIZE, padding: "x".repeat(1024 * 1024 + 1) });
       const response = await rawPost(server.url, { authorization: `Bearer ${TEST_TOKEN}` }, huge);
       assert.equal(response.status, 413);
       await response.body?.cancel();

@@ -8,8 +8,9 @@ import { declaredRoute } from "./route.ts";
 import type { DecisionInput, DecisionMaker, DecisionOutput } from "./types.ts";
 
 /**
- * Follows declared routes, then the listed order (after the last step: FINISH). A `failure` report
- * ends the run as FAILED and a `FINISH` report completes it, unless a route says otherwise.
+ * Follows declared routes (a `FINISH` report is one: it completes the run), then the listed order
+ * (after the last step: FINISH). A `failure` report ends the run as FAILED unless a route says
+ * otherwise.
  */
 export class StubDecisionMaker implements DecisionMaker {
   readonly name = "stub";
@@ -38,7 +39,6 @@ export class StubDecisionMaker implements DecisionMaker {
         "FAILED",
       );
     }
-    if (report.status === FINISH) return decided(FINISH, "The client reported FINISH.");
     const index = workflow.steps.findIndex((s) => s.name === currentStep.name);
     const following = workflow.steps[index + 1];
     return following

@@ -1,7 +1,7 @@
 /**
  * Confined, checked reading of the files of one workflow folder. Every path is resolved to its
- * real path and must stay inside the folder's real path before a byte is read; oversized, binary
- * and non-UTF-8 files are refused. Every file read is remembered for the definition's hash.
+ * real path and must stay inside the folder's real path before a byte is read; hard-linked,
+ * oversized, binary and non-UTF-8 files are refused. Every file read is remembered for the definition's hash.
  *
  * @example
  * ```ts
@@ -13,6 +13,7 @@
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
+import { isInside } from "../paths.ts";
 import { normalizeText } from "./markdown.ts";
 
 /** The largest definition file accepted, in bytes (1 MiB). */
@@ -36,13 +37,8 @@ export type ReadResult =
     message: string;
   };
 
-/** Whether `child` is `parent` or inside it (both absolute and normalized). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  // `..notes.md` is a file inside; only `..` itself or `../…` leaves the folder.
-  return rel === "" ||
-    (rel !== ".." && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-}
+/** Whether a path is inside a folder (src/paths.ts), where the loader's callers import it. */
+export { isInside };
 
 /** Path of `target` relative to `base`, with `/` separators. */
 export function relativePath(base: string, target: string): string {
@@ -111,6 +107,7 @@ export class WorkflowFiles {
     try {
       const info = Deno.statSync(real);
       if (!info.isFile) return unreadable("is not a file");
+      if (info.nlink !== null && info.nlink > 1) return unreadable(hardLinked(info.nlink));
       if (info.size > MAX_FILE_BYTES) return unreadable(tooLarge(info.size));
       bytes = Deno.readFileSync(real);
     } catch (error) {
@@ -142,6 +139,16 @@ export class WorkflowFiles {
     }
     return hash.digest("hex");
   }
+}
+
+/**
+ * Why a file with several hard links is refused: another of its names may lie outside the
+ * workflow folder (a real-path check cannot tell), so serving it could leak that file.
+ */
+function hardLinked(links: number): string {
+  return `is a hard link (one file with ${links} names; another name may be outside the ` +
+    `workflow folder, which cannot be checked): replace it with a copy, e.g. ` +
+    `'cp --remove-destination SOURCE THIS_FILE', or use a symbolic link inside the folder`;
 }
 
 function tooLarge(size: number): string {

@@ -2,7 +2,8 @@
  * The Streamable HTTP transport (`serve --http HOST:PORT`) on `Deno.serve`, at the path `/mcp`.
  * 2026-07-28 (stateless, per-request) traffic goes to the SDK's `createMcpHandler`; 2025-era
  * session traffic to `LegacySessions`. Every request first passes Host/Origin validation (403,
- * against DNS rebinding) and the bearer-token gate (401); bodies over the size limit get 413.
+ * against DNS rebinding) and the bearer-token gate (401); bodies over the size limit get 413, and
+ * bodies that stall past the body deadline 408.
  * `shutdown()` refuses new requests (503), lets in-flight POSTs finish, then closes the sessions
  * and the listener.
  *
@@ -25,12 +26,12 @@ import {
   localhostAllowedOrigins,
   type McpServer,
   originValidationResponse,
-  readRequestBody,
 } from "@modelcontextprotocol/server";
 import { OrchestratorError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type AuthGate, staticBearerGate } from "./http_auth.ts";
 import { allowedHostnames, type BindAddress, bindPermission, isLoopback } from "./http_bind.ts";
+import { readBodyWithin } from "./http_body.ts";
 import { jsonRpcErrorResponse, LegacySessions } from "./http_sessions.ts";
 
 /** The URL path of the MCP endpoint. */
@@ -39,6 +40,10 @@ export const MCP_PATH = "/mcp";
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** How long shutdown waits for in-flight calls before closing anyway (ms). */
 export const DEFAULT_DRAIN_MS = 30_000;
+/** How long shutdown waits for open connections once the calls are done (ms). */
+const CONNECTIONS_GRACE_MS = 2_000;
+/** How long a request body may take to arrive after its headers (ms). */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 /** Options for `serveHttp`. */
 export interface HttpOptions {
@@ -47,6 +52,10 @@ export interface HttpOptions {
   token: string | undefined;
   maxBodyBytes?: number;
   drainMs?: number;
+  /** Sessions of 2025-era clients unused for this long are closed (ms). */
+  sessionIdleMs?: number;
+  /** A request whose body has not arrived this long after its headers gets 408 (ms). */
+  bodyTimeoutMs?: number;
   /**
    * Called once with a function that tells stateless (2026-07-28) clients listening on
    * `subscriptions/listen` that the prompts and resources changed; session servers tell their
@@ -70,13 +79,21 @@ class InFlight {
   #count = 0;
   #idle: (() => void)[] = [];
 
-  /** Count one request until `completed` settles (response delivered, or the client left). */
-  track(completed: Promise<void>): void {
+  /**
+   * Count one request until `completed` settles (response delivered, or the client left) or the
+   * returned function is called (a request dropped while its connection lingers).
+   */
+  track(completed: Promise<void>): () => void {
     this.#count++;
-    completed.catch(() => {}).finally(() => {
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       if (--this.#count > 0) return;
       for (const wake of this.#idle.splice(0)) wake();
-    });
+    };
+    completed.catch(() => {}).finally(release);
+    return release;
   }
 
   /** Resolves `true` when no tracked request is left, or `false` after `ms`. */
@@ -95,22 +112,48 @@ class InFlight {
 /** What a server is built for: one stateless (2026-07-28) request, or one legacy session. */
 export type ServerUse = "request" | "session";
 
+/** What `jsonBody` returns for a body that did not arrive in time. */
+const BODY_TIMED_OUT = Symbol("body timed out");
+
 /**
  * A POST's JSON body, read and parsed once for both the protocol-era routing and the handler
  * (the SDK's `parsedBody`). `undefined` for other requests, and for a body that is too large or
  * not JSON: the handlers then read the untouched original and answer 413, 400 or 415 themselves.
+ * `BODY_TIMED_OUT` when the body has not ended `timeoutMs` after the call.
  */
-async function jsonBody(request: Request, maxBytes: number): Promise<unknown> {
+async function jsonBody(request: Request, maxBytes: number, timeoutMs: number): Promise<unknown> {
   if (request.method !== "POST" || !isJsonContentType(request.headers.get("content-type"))) {
     return undefined;
   }
-  const read = await readRequestBody(request.clone(), maxBytes);
-  if (read.tooLarge || read.text === "") return undefined;
+  const read = await readBodyWithin(request.clone(), maxBytes, timeoutMs);
+  if (read.kind === "timeout") return BODY_TIMED_OUT;
+  if (read.kind === "tooLarge" || read.text === "") return undefined;
   try {
     return JSON.parse(read.text);
   } catch {
     return undefined;
   }
+}
+
+/** The `408` for a request whose body stalled: nothing more of it is read. */
+function bodyTimedOut(request: Request, info: Deno.ServeHandlerInfo, ms: number): Response {
+  request.body?.cancel().catch(() => {});
+  log.warn(
+    `HTTP: ${clientAddress(info)} sent part of a request body and stalled for ${ms} ms: 408`,
+  );
+  const response = jsonRpcErrorResponse(
+    408,
+    `Request body not received within ${ms} ms of its headers, so the request was dropped. ` +
+      "Send the whole body without pausing (the server's MCP_HTTP_BODY_TIMEOUT_MS).",
+  );
+  response.headers.set("connection", "close");
+  return response;
+}
+
+/** The address a request came from: the key of the per-client session bound. */
+function clientAddress(info: Deno.ServeHandlerInfo): string {
+  const address = info.remoteAddr as Deno.Addr;
+  return "hostname" in address ? address.hostname : address.transport;
 }
 
 /** Serve MCP over Streamable HTTP; every session and request gets a server from `factory`. */
@@ -119,6 +162,7 @@ export function serveHttp(
   options: HttpOptions,
 ): HttpEndpoint {
   const maxRequestBodySize = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const hosts = allowedHostnames(options.bind);
   const origins = hosts ?? localhostAllowedOrigins();
   const gate: AuthGate | undefined = options.token ? staticBearerGate(options.token) : undefined;
@@ -132,14 +176,33 @@ export function serveHttp(
     modern.notify.promptsChanged();
     modern.notify.resourcesChanged();
   });
-  const sessions = new LegacySessions(() => factory("session"), maxRequestBodySize);
+  const sessions = new LegacySessions(() => factory("session"), {
+    maxRequestBodySize,
+    idleMs: options.sessionIdleMs,
+  });
   const inFlight = new InFlight();
   let draining = false;
 
-  const route = async (request: Request, authInfo?: AuthInfo): Promise<Response> => {
-    const parsedBody = await jsonBody(request, maxRequestBodySize);
+  const route = async (
+    request: Request,
+    info: Deno.ServeHandlerInfo,
+    authInfo?: AuthInfo,
+    release?: () => void,
+  ): Promise<Response> => {
+    const parsedBody = await jsonBody(request, maxRequestBodySize, bodyTimeoutMs);
+    if (parsedBody === BODY_TIMED_OUT) {
+      // The stalled connection may stay open (Deno.serve cannot close it), but shutdown must
+      // not wait for it.
+      release?.();
+      return bodyTimedOut(request, info, bodyTimeoutMs);
+    }
     if (await isLegacyRequest(request, parsedBody, { maxRequestBodySize })) {
-      return await sessions.handle(request, authInfo, parsedBody);
+      return await sessions.handle(request, {
+        client: clientAddress(info),
+        authInfo,
+        parsedBody,
+        completed: info.completed,
+      });
     }
     return await modern.fetch(request, { authInfo, parsedBody });
   };
@@ -163,12 +226,14 @@ export function serveHttp(
     const auth = gate ? await gate(request) : undefined;
     if (auth instanceof Response) return auth;
     // Only POSTs carry calls; a GET is a long-lived notification stream that shutdown ends.
-    if (request.method === "POST") inFlight.track(info.completed);
-    return await route(request, auth);
+    const release = request.method === "POST" ? inFlight.track(info.completed) : undefined;
+    return await route(request, info, auth, release);
   };
 
   const url = `http://${bindPermission(options.bind)}${MCP_PATH}`;
   const server = listen(options.bind, url, handler);
+  // Resolved when shutdown stops waiting for connections that will not close.
+  const abandoned = Promise.withResolvers<void>();
   warnAboutExposure(options);
 
   let stopping: Promise<void> | undefined;
@@ -181,11 +246,29 @@ export function serveHttp(
       }
       await sessions.closeAll();
       await modern.close();
-      await server.shutdown();
+      if (!await closeListener(server)) abandoned.resolve();
     })();
     return stopping;
   };
-  return { url, finished: server.finished, shutdown };
+  return { url, finished: Promise.race([server.finished, abandoned.promise]), shutdown };
+}
+
+/**
+ * Close the listener and wait for its connections, but not for those a stalled client keeps open
+ * (`Deno.serve` waits for their requests forever): after `CONNECTIONS_GRACE_MS` they no longer
+ * keep the process alive. Whether all connections closed.
+ */
+async function closeListener(server: Deno.HttpServer): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), CONNECTIONS_GRACE_MS);
+  });
+  const closed = await Promise.race([server.shutdown().then(() => true), graceOver]);
+  clearTimeout(timer);
+  if (closed) return true;
+  log.warn("HTTP: connections of stalled clients are still open; stopping without them.");
+  server.unref();
+  return false;
 }
 
 /**

@@ -22,12 +22,17 @@ const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
 /** Signals this close together are one stop request, delivered twice. */
 const SAME_STOP_MS = 1_000;
 
-/** Serve MCP over HTTP and resolve once a stop signal has been handled and the listener is closed. */
+/**
+ * Serve MCP over HTTP and resolve once a stop signal (or `stop` aborting) has been handled and the
+ * listener is closed.
+ */
 export async function serveHttpUntilSignal(
   factory: (use: ServerUse) => McpServer,
   options: HttpOptions,
+  stop?: AbortSignal,
 ): Promise<void> {
   const endpoint = serveHttp(factory, options);
+  stop?.addEventListener("abort", () => void endpoint.shutdown(), { once: true });
   let signalledAt: number | undefined;
   const onSignal = () => {
     // Ctrl-C under `deno task start` reaches us twice at once (from the terminal and forwarded by

@@ -4,6 +4,7 @@
  * @module
  */
 import { z } from "zod";
+import { checkJsonShape } from "../engine/limits.ts";
 import {
   DECISION_SOURCES,
   DEFAULT_PAGE_SIZE,
@@ -30,6 +31,17 @@ const instanceId = z.string().min(1).max(100).describe(
 );
 const contextObject = z.record(z.string(), z.unknown());
 
+/**
+ * A JSON object the client sends (`what` names it in errors). Its shape is checked before the
+ * record parse, which would silently drop a top-level `__proto__` key (it assigns keys to a
+ * plain object): refused here with the same error the engine gives for a nested one.
+ */
+const clientObject = (what: string) =>
+  z.preprocess((value) => {
+    checkJsonShape(what, value);
+    return value;
+  }, contextObject);
+
 const pageFields = {
   limit: z.number().int().min(1).max(MAX_PAGE_SIZE).default(DEFAULT_PAGE_SIZE).describe(
     `Page size (1-${MAX_PAGE_SIZE}, default ${DEFAULT_PAGE_SIZE}).`,
@@ -44,7 +56,8 @@ export const reportSchema = z.object({
   ),
   status: z.string().min(1).max(200).describe(
     "Outcome, free text matched exactly by the workflow's routes: usually 'success' or 'failure'; " +
-      "also e.g. 'data_provided', 'needs_clarification', or 'FINISH' to end the run.",
+      "also e.g. 'data_provided', 'needs_clarification'. 'FINISH' ends the run as COMPLETED " +
+      "(unless the step's `on:` routes the status FINISH elsewhere).",
   ),
   result: z.unknown().optional().describe("What the step produced (any JSON)."),
   message: z.string().max(100_000).optional().describe("A short human-readable summary."),
@@ -57,7 +70,7 @@ export const inputSchemas = {
   list_workflows: withInputData(z.object({})),
   start_workflow: withInputData(z.object({
     workflow_name: z.string().min(1).max(200).describe("A workflow name from list_workflows."),
-    context: contextObject.optional().describe(
+    context: clientObject("The context").optional().describe(
       "Initial context: values the workflow's steps may use (see its declared inputs).",
     ),
     request_id: z.string().min(1).max(200).optional().describe(
@@ -70,7 +83,7 @@ export const inputSchemas = {
   advance_workflow: withInputData(z.object({
     instance_id: instanceId,
     report: reportSchema,
-    context_updates: contextObject.optional().describe(
+    context_updates: clientObject("context_updates").optional().describe(
       "JSON merge patch (RFC 7396) applied to the context: nested objects merge, null deletes a key.",
     ),
   })),
@@ -82,7 +95,9 @@ export const inputSchemas = {
     report: reportSchema.optional().describe(
       "Your report on that step, if you finished it; applied only if the server agrees it is current.",
     ),
-    context_updates: contextObject.optional().describe("JSON merge patch applied to the context."),
+    context_updates: clientObject("context_updates").optional().describe(
+      "JSON merge patch applied to the context.",
+    ),
   })),
   get_howto_create_workflow_content: withInputData(z.object({})),
   list_instances: withInputData(z.object({

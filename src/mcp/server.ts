@@ -13,13 +13,14 @@
  * @module
  */
 import { type JSONRPCMessage, McpServer } from "@modelcontextprotocol/server";
-import { serveStdio, StdioServerTransport } from "@modelcontextprotocol/server/stdio";
+import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import type { Definitions } from "../definitions/types.ts";
 import { log } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { registerWorkflowPrompts } from "./prompts.ts";
 import { registerResources } from "./resources.ts";
 import type { LoadServed, Served } from "./served.ts";
+import { StdioTransport } from "./stdio_transport.ts";
 import { registerTools } from "./tools.ts";
 
 const INSTRUCTIONS =
@@ -101,7 +102,7 @@ export function createMcpServer(
  * A stdio transport calling `onAnswered` once its first message (the handshake answer) is out,
  * and resolving `closed` when the client leaves (stdin ends).
  */
-class AnsweringStdioTransport extends StdioServerTransport {
+class AnsweringStdioTransport extends StdioTransport {
   #onAnswered: (() => void) | undefined;
   readonly #closed = Promise.withResolvers<void>();
   readonly closed: Promise<void> = this.#closed.promise;
@@ -129,21 +130,21 @@ class AnsweringStdioTransport extends StdioServerTransport {
  * Serve MCP on stdin/stdout with a server from `create`: the SDK's `serveStdio` lets the client's
  * opening message choose the protocol era (`server/discover` for 2026-07-28, `initialize` for
  * older clients) and pins one server for the connection. `closed` resolves when the client
- * disconnects; `onAnswered` runs once the first answer has been written, the moment to start slow
- * work without delaying the handshake.
+ * disconnects (after the calls it sent are answered), `close` ends the session; `onAnswered` runs
+ * once the first answer has been written, the moment to start slow work without delaying the
+ * handshake.
  */
 export function connectStdio(
   create: () => McpServer,
   options: { onAnswered?: () => void } = {},
-): { closed: Promise<void> } {
+): { closed: Promise<void>; close: () => Promise<void> } {
   const transport = new AnsweringStdioTransport(options.onAnswered ?? (() => {}));
-  // Transport failures (e.g. a message over the SDK's 10 MiB stdio limit, which ends the session)
-  // would otherwise go unexplained.
+  // Skipped messages (too large, not JSON) and transport failures would otherwise go unexplained.
   const warn = (error: Error) => log.warn(`MCP transport: ${error.message}`);
-  serveStdio(() => {
+  const handle = serveStdio(() => {
     const server = create();
     server.server.onerror = warn;
     return server;
   }, { transport, onerror: warn });
-  return { closed: transport.closed };
+  return { closed: transport.closed, close: () => handle.close() };
 }

@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { ClientOptions } from "@modelcontextprotocol/client";
 import type { EnvVar } from "../../src/config.ts";
+import { INITIALIZE } from "./jsonrpc.ts";
 import {
   type AiOptions,
   BUILTIN_WORKFLOWS,
@@ -29,6 +30,23 @@ export interface HttpServer {
   stderr: () => string;
   /** Send `signal` and wait for the exit status. */
   stop: (signal?: Deno.Signal) => Promise<Deno.CommandStatus>;
+}
+
+/** POST `body` (by default a 2025-era initialize request) with the given extra headers. */
+export function rawPost(
+  url: string,
+  headers: Record<string, string>,
+  body: string = JSON.stringify(INITIALIZE),
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      ...headers,
+    },
+    body,
+  });
 }
 
 /** A TCP port that was free a moment ago. */

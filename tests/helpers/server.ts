@@ -22,18 +22,6 @@ export const MODERN_CLIENT: ClientOptions = {
   versionNegotiation: { mode: { pin: MODERN_PROTOCOL } },
 };
 
-/** A 2025-era `initialize` request, for tests that speak JSON-RPC without the SDK. */
-export const RAW_INITIALIZE = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "raw", version: "1" },
-  },
-} as const;
-
 /** Options for one spawned server. */
 export interface ServerOptions {
   workflowsDir?: string;

@@ -1,10 +1,10 @@
 /**
  * Hostile definitions and least privilege, end to end: a secret file sits in a sibling of the
  * definitions dir, and workflows try to reach it (symlinked step, symlinked folder, `../` link,
- * includes with `../` and an absolute path), next to malformed YAML, binary and giant files and a
- * `..` step name. Every one is listed as invalid with a clear error, the secret never appears in a
- * response or in the server's log, and Deno's permission layer (the launcher's flags) denies the
- * secret path outright.
+ * includes with `../` and an absolute path, hard-linked step and include), next to malformed YAML,
+ * binary and giant files and a `..` step name. Every one is listed as invalid with a clear error,
+ * the secret never appears in a response or in the server's log, and Deno's permission layer (the
+ * launcher's flags) denies the secret path outright.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -54,6 +54,12 @@ function hostileTree(): { root: string; defs: string; secretFile: string } {
     "steps/a.md": step("x".repeat(2 * 1024 * 1024)),
   });
   writeWorkflow(defs, "DOTDOT", { "index.md": index(["[..](steps/a.md)"]), "steps/a.md": step() });
+  writeWorkflow(defs, "LEAK_HARDLINK", {
+    "index.md": index(["[a](steps/a.md)", "[b](steps/b.md)"]),
+    "steps/b.md": step("\n\n{{file:shared.md}}"),
+  });
+  Deno.linkSync(secretFile, join(defs, "LEAK_HARDLINK", "steps", "a.md"));
+  Deno.linkSync(join(secretDir, "index.md"), join(defs, "LEAK_HARDLINK", "steps", "shared.md"));
   return { root, defs, secretFile };
 }
 
@@ -79,6 +85,8 @@ Deno.test("hostile definitions are rejected with clear errors and never leak a f
       BINARY: /binary file/,
       GIANT: /file too large/,
       DOTDOT: /must not contain '\.\.'/,
+      LEAK_HARDLINK:
+        /steps\/a\.md.*is a hard link[^]*include '\{\{file:shared\.md\}\}' is a hard link/,
     };
     for (const [name, expected] of Object.entries(expectations)) {
       const entry = byName.get(name);

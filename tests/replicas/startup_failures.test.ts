@@ -8,7 +8,8 @@
  */
 import assert from "node:assert/strict";
 import { freePort } from "../helpers/http_server.ts";
-import { BUILTIN_WORKFLOWS, RAW_INITIALIZE, serverArgs, tempDbPath } from "../helpers/server.ts";
+import { INITIALIZE } from "../helpers/jsonrpc.ts";
+import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "../helpers/server.ts";
 import { deadline } from "../helpers/wait.ts";
 import { startScramCluster } from "../store/postgres_scram_cluster.ts";
 import { ignore } from "./helpers.ts";
@@ -37,7 +38,7 @@ async function serveUntilExit(dbUrl: string, initialize = true): Promise<Ended> 
   }).spawn();
   const writer = child.stdin.getWriter();
   if (initialize) {
-    await writer.write(new TextEncoder().encode(`${JSON.stringify(RAW_INITIALIZE)}\n`));
+    await writer.write(new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n`));
   } else await writer.close();
   const output = await deadline(child.output(), 30_000, "the server to exit");
   if (initialize) await writer.close().catch(() => {});

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { cpSync } from "node:fs";
 import { DatabaseSync } from "node:sqlite";
 import { StorageError } from "../../src/errors.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/schema.ts";
@@ -207,6 +208,11 @@ function openInChild(path: string): { ok: boolean; error?: string; message?: str
   const root = !permissionBitsApply();
   const denoDir = Deno.makeTempDirSync({ prefix: "store-test-deno-dir-" });
   Deno.chmodSync(denoDir, 0o777);
+  // `nobody` may not enter the checkout (a private home, a 0700 temp folder): it runs a copy of
+  // the helper and the sources it imports, from a folder it can enter.
+  const copy = `${denoDir}/checkout`;
+  cpSync(new URL("../../src/", import.meta.url), `${copy}/src`, { recursive: true });
+  cpSync(FIXTURES, `${copy}/tests/store/fixtures`, { recursive: true });
   try {
     const output = new Deno.Command(Deno.execPath(), {
       args: [
@@ -214,9 +220,10 @@ function openInChild(path: string): { ok: boolean; error?: string; message?: str
         "--no-config",
         "--allow-read",
         "--allow-write",
-        `${FIXTURES}open_store.ts`,
+        `${copy}/tests/store/fixtures/open_store.ts`,
         path,
       ],
+      cwd: copy,
       env: { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" },
       ...(root ? { uid: 65534, gid: 65534 } : {}),
       stdout: "piped",

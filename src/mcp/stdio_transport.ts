@@ -1,0 +1,164 @@
+/**
+ * The stdio transport: newline-delimited JSON-RPC on stdin and stdout, which no input can end.
+ * The SDK's own stdio transport closes the session on a message over its 10 MiB buffer (the
+ * server then exits, or stops reading) and drops unparseable lines without an answer; here a
+ * message over the limit is skipped and answered with an error naming the limit, a line that is
+ * not JSON gets JSON-RPC's `-32700` Parse error, one that is not a JSON-RPC message `-32600`,
+ * and reading goes on. Only the client closing stdin ends the session.
+ *
+ * @example
+ * ```ts
+ * await server.connect(new StdioTransport());
+ * ```
+ * @module
+ */
+import {
+  INVALID_REQUEST,
+  type JSONRPCMessage,
+  PARSE_ERROR,
+  parseJSONRPCMessage,
+  serializeMessage,
+  STDIO_DEFAULT_MAX_BUFFER_SIZE,
+  type Transport,
+} from "@modelcontextprotocol/server";
+import { MalformedMessageError, MessageTooLargeError } from "../errors.ts";
+import type { RequestId } from "./jsonrpc_envelope.ts";
+import { type Line, readLines } from "./stdio_lines.ts";
+
+/** The largest stdio message read, in bytes (the SDK's limit: 10 MiB). */
+export const MAX_STDIO_MESSAGE_BYTES = STDIO_DEFAULT_MAX_BUFFER_SIZE;
+
+/** Where a stdio transport reads and writes (the process's stdin and stdout by default). */
+export interface StdioTransportOptions {
+  input?: ReadableStream<Uint8Array>;
+  output?: WritableStream<Uint8Array>;
+  maxMessageBytes?: number;
+}
+
+/** Who is told that a message was refused: the request's id, `null`, or nobody (`undefined`). */
+type ReplyTo = RequestId | null | undefined;
+
+/** The chunks a reader yields until the stream ends or is cancelled. */
+async function* chunksOf(reader: ReadableStreamDefaultReader<Uint8Array>) {
+  for (let read = await reader.read(); !read.done; read = await reader.read()) yield read.value;
+}
+
+/**
+ * Whom to answer about a JSON value that is not a JSON-RPC message: nobody for what looks like
+ * a response (answering it would confuse the client), else its id when usable, else `null`.
+ */
+function replyToInvalid(value: unknown): ReplyTo {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return null;
+  const fields = value as Record<string, unknown>;
+  if (!("method" in fields) && ("result" in fields || "error" in fields)) return undefined;
+  return typeof fields.id === "string" || typeof fields.id === "number" ? fields.id : null;
+}
+
+/** Newline-delimited JSON-RPC over a pair of byte streams, robust to any input. */
+export class StdioTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
+  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #maxMessageBytes: number;
+  readonly #encoder = new TextEncoder();
+  #closed = false;
+
+  constructor(options: StdioTransportOptions = {}) {
+    this.#reader = (options.input ?? Deno.stdin.readable).getReader();
+    this.#writer = (options.output ?? Deno.stdout.writable).getWriter();
+    this.#maxMessageBytes = options.maxMessageBytes ?? MAX_STDIO_MESSAGE_BYTES;
+  }
+
+  /** Start reading; messages go to `onmessage` until the input ends or `close` is called. */
+  start(): Promise<void> {
+    void this.#pump();
+    return Promise.resolve();
+  }
+
+  async #pump(): Promise<void> {
+    try {
+      for await (const line of readLines(chunksOf(this.#reader), this.#maxMessageBytes)) {
+        if (this.#closed) break;
+        this.#receive(line);
+      }
+    } catch (error) {
+      if (!this.#closed) this.onerror?.(error as Error);
+    }
+    await this.close();
+  }
+
+  #receive(line: Line): void {
+    if (line.kind === "oversized") {
+      const { id, isRequest } = line.envelope;
+      // Only a request can be answered; a notification or response over the limit is logged.
+      return this.#refuse(
+        new MessageTooLargeError(line.bytes, this.#maxMessageBytes),
+        isRequest ? id : undefined,
+        INVALID_REQUEST,
+      );
+    }
+    if (line.text.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line.text);
+    } catch (error) {
+      return this.#refuse(
+        new MalformedMessageError(
+          `Parse error: a line on stdin is not valid JSON (${(error as Error).message}); it was ` +
+            "skipped. Send one JSON-RPC message per line, as UTF-8 JSON.",
+        ),
+        null,
+        PARSE_ERROR,
+      );
+    }
+    let message: JSONRPCMessage;
+    try {
+      message = parseJSONRPCMessage(value);
+    } catch {
+      return this.#refuse(
+        new MalformedMessageError(
+          'Invalid Request: a line on stdin is JSON but not a JSON-RPC 2.0 message (an object with "jsonrpc": "2.0" and a method, result or error); it was skipped.',
+        ),
+        replyToInvalid(value),
+        INVALID_REQUEST,
+      );
+    }
+    this.onmessage?.(message);
+  }
+
+  /** Log why a message was skipped and, unless `replyTo` is undefined, answer with the error. */
+  #refuse(error: Error, replyTo: ReplyTo, code: number): void {
+    this.onerror?.(error);
+    if (replyTo === undefined || this.#closed) return;
+    const answer = { jsonrpc: "2.0", id: replyTo, error: { code, message: error.message } };
+    this.#write(`${JSON.stringify(answer)}\n`).catch(() => {});
+  }
+
+  /** Write one message to the output. */
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.#closed) throw new Error("The stdio transport is closed.");
+    await this.#write(serializeMessage(message));
+  }
+
+  async #write(line: string): Promise<void> {
+    try {
+      await this.#writer.write(this.#encoder.encode(line));
+    } catch (error) {
+      // The client is gone (a broken pipe): the session is over.
+      if (!this.#closed) this.onerror?.(error as Error);
+      await this.close();
+      throw error;
+    }
+  }
+
+  /** Stop reading and report the session closed (once). */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    this.#closed = true;
+    this.#reader.cancel().catch(() => {});
+    this.onclose?.();
+    return Promise.resolve();
+  }
+}

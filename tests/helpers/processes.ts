@@ -1,0 +1,46 @@
+/**
+ * Process trees for tests that kill a parent and check its children went with it (read with
+ * `ps`, as Deno allows /proc only with every permission).
+ * @module
+ */
+
+/** The parent pid of every running process, by pid (from `ps`). */
+function parents(): Map<number, number> {
+  const output = new Deno.Command("ps", { args: ["-e", "-o", "pid=,ppid="] }).outputSync();
+  const result = new Map<number, number>();
+  for (const line of new TextDecoder().decode(output.stdout).split("\n")) {
+    const [pid, ppid] = line.trim().split(/\s+/).map(Number);
+    if (pid && ppid !== undefined) result.set(pid, ppid);
+  }
+  return result;
+}
+
+/** The command line of `pid`, or "" when it is gone. */
+function commandOf(pid: number): string {
+  const output = new Deno.Command("ps", { args: ["-o", "args=", "-p", String(pid)] }).outputSync();
+  return new TextDecoder().decode(output.stdout);
+}
+
+/** The pids of `pid`'s children, grandchildren and so on. */
+export function descendants(pid: number): number[] {
+  const byParent = parents();
+  const found: number[] = [];
+  for (let frontier = [pid]; frontier.length > 0;) {
+    const next = [...byParent].filter(([, ppid]) => frontier.includes(ppid)).map(([p]) => p);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
+}
+
+/** SIGKILL each of `pids` that is still running deno (cleanup after a failed test). */
+export function killAll(pids: number[]): void {
+  for (const pid of pids) {
+    try {
+      if (!commandOf(pid).includes("deno")) continue;
+      Deno.kill(pid, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+}

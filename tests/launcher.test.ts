@@ -1,0 +1,134 @@
+/**
+ * The launcher (`deno task start`), run as the task runs it. The server never outlives it: SIGKILL
+ * of `deno task start` (HTTP) or of the launcher itself (stdio, stdin still open) stops the real
+ * server within seconds, so its port is free for a restart. And it refuses to grant write access
+ * to a home folder or the file system root as the database's folder.
+ */
+import assert from "node:assert/strict";
+import { dbFolderToGrant } from "../src/permissions.ts";
+import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
+import { INITIALIZE } from "./helpers/jsonrpc.ts";
+import { descendants, killAll } from "./helpers/processes.ts";
+import { BUILTIN_WORKFLOWS, tempDbPath } from "./helpers/server.ts";
+import { deadline, eventually } from "./helpers/wait.ts";
+
+const REPO = new URL("..", import.meta.url).pathname;
+const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
+  tasks: Record<string, string>;
+};
+/** `deno task start` without `deno`: run, the launcher's flags, scripts/launch.ts, serve. */
+const [, ...START_ARGS] = denoJson.tasks.start!.split(/\s+/);
+
+/** The environment of one launcher run: built-in workflows, stub decisions, a fresh database. */
+function launcherEnv(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NO_COLOR: "1",
+    WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
+    WORKFLOW_DB_PATH: tempDbPath(),
+    AI_PROVIDER: "stub",
+    MCP_HTTP_TOKEN: TEST_TOKEN,
+    ...extra,
+  };
+}
+
+/** A spawned process whose stdout and stderr are read to their end. */
+interface Watched {
+  child: Deno.ChildProcess;
+  stdin?: WritableStreamDefaultWriter<Uint8Array>;
+  output: () => string;
+  /** Resolves once every process holding stdout and stderr has exited. */
+  ended: Promise<void>;
+}
+
+function spawnWatched(args: string[], stdin: "piped" | "null"): Watched {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: REPO,
+    env: launcherEnv(),
+    stdin,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const collect = (stream: ReadableStream<Uint8Array>) =>
+    stream.pipeThrough(new TextDecoderStream()).pipeTo(
+      new WritableStream({ write: (text) => void (output += text) }),
+    );
+  return {
+    child,
+    stdin: stdin === "piped" ? child.stdin.getWriter() : undefined,
+    output: () => output,
+    ended: Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => {}),
+  };
+}
+
+/** SIGKILL `watched`'s process and wait until all its descendants have exited too. */
+async function killAndAwaitTree(watched: Watched, running: string): Promise<void> {
+  await eventually(() => watched.output().includes(running) || undefined, running, {
+    timeoutMs: 30_000,
+  });
+  const tree = descendants(watched.child.pid);
+  assert.ok(tree.length > 0, "the launcher runs the server as a child");
+  watched.child.kill("SIGKILL");
+  try {
+    await deadline(watched.ended, 10_000, `the server to exit; its output:\n${watched.output()}`);
+  } finally {
+    killAll(tree);
+    await watched.child.status;
+  }
+}
+
+Deno.test("SIGKILL of 'deno task start --http' stops the server and frees its port", async () => {
+  const port = freePort();
+  const task = spawnWatched(["task", "start", "--http", `127.0.0.1:${port}`], "null");
+  await killAndAwaitTree(task, `Streamable HTTP at http://127.0.0.1:${port}/mcp`);
+  Deno.listen({ hostname: "127.0.0.1", port }).close();
+  assert.match(task.output(), /stopping: finishing in-flight calls/);
+});
+
+Deno.test("SIGKILL of the launcher stops a stdio server although its stdin stays open", async () => {
+  const launcher = spawnWatched(START_ARGS, "piped");
+  try {
+    await launcher.stdin!.write(new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n`));
+    await killAndAwaitTree(launcher, '"id":1');
+    assert.match(
+      launcher.output(),
+      new RegExp(`the launcher \\(pid ${launcher.child.pid}\\) has exited: stopping the server`),
+    );
+  } finally {
+    await launcher.stdin!.close().catch(() => {});
+  }
+});
+
+/** Deno's cache folder, which must not move along with a test's HOME. */
+function denoDir(): string {
+  const output = new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).outputSync();
+  return (JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir: string }).denoDir;
+}
+
+Deno.test("the launcher refuses a database directly in a home folder (or at the root)", async () => {
+  const home = Deno.makeTempDirSync({ prefix: "orch-home-" });
+  const cache = denoDir();
+  const refusals: [string, RegExp][] = [
+    [`${home}/x.sqlite`, /its folder \S+ is your home folder/],
+    [`${home}/../x.sqlite`, /is a folder holding your home folder/],
+  ];
+  for (const [dbPath, reason] of refusals) {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: START_ARGS,
+      cwd: REPO,
+      env: launcherEnv({ HOME: home, DENO_DIR: cache, WORKFLOW_DB_PATH: dbPath }),
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert.equal(output.code, 1, stderr);
+    assert.match(stderr, /error: Refusing WORKFLOW_DB_PATH=.*x\.sqlite/);
+    assert.match(stderr, reason);
+    assert.match(stderr, /Put the database in a folder of its own/);
+  }
+  assert.deepEqual([...Deno.readDirSync(home)], [], "nothing was created");
+  // The root the same way (not run: a regression would create the file there).
+  assert.throws(() => dbFolderToGrant("/x.sqlite"), /its folder \/ is the root of the file system/);
+});
