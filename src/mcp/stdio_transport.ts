@@ -4,7 +4,8 @@
  * server then exits, or stops reading) and drops unparseable lines without an answer; here a
  * message over the limit is skipped and answered with an error naming the limit, a line that is
  * not JSON gets JSON-RPC's `-32700` Parse error, one that is not a JSON-RPC message `-32600`,
- * and reading goes on. Only the client closing stdin ends the session.
+ * and reading goes on. Only the client closing stdin ends the session, once the calls it sent
+ * are answered.
  *
  * @example
  * ```ts
@@ -27,6 +28,12 @@ import { type Line, readLines } from "./stdio_lines.ts";
 
 /** The largest stdio message read, in bytes (the SDK's limit: 10 MiB). */
 export const MAX_STDIO_MESSAGE_BYTES = STDIO_DEFAULT_MAX_BUFFER_SIZE;
+
+/**
+ * How long a session whose client closed stdin still waits for the answers to the calls it sent
+ * before closing (like the HTTP server's graceful shutdown).
+ */
+export const DRAIN_TIMEOUT_MS = 30_000;
 
 /** Where a stdio transport reads and writes (the process's stdin and stdout by default). */
 export interface StdioTransportOptions {
@@ -63,6 +70,9 @@ export class StdioTransport implements Transport {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #maxMessageBytes: number;
   readonly #encoder = new TextEncoder();
+  /** Requests read but not answered yet: a client that closes stdin still gets their answers. */
+  readonly #pending = new Set<RequestId>();
+  #drained: (() => void) | undefined;
   #closed = false;
 
   constructor(options: StdioTransportOptions = {}) {
@@ -86,7 +96,21 @@ export class StdioTransport implements Transport {
     } catch (error) {
       if (!this.#closed) this.onerror?.(error as Error);
     }
+    await this.#drain();
     await this.close();
+  }
+
+  /** Wait (at most `DRAIN_TIMEOUT_MS`) until every request read has been answered. */
+  async #drain(): Promise<void> {
+    if (this.#pending.size === 0 || this.#closed) return;
+    const drained = Promise.withResolvers<void>();
+    this.#drained = drained.resolve;
+    const timer = setTimeout(drained.resolve, DRAIN_TIMEOUT_MS);
+    try {
+      await drained.promise;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   #receive(line: Line): void {
@@ -125,6 +149,7 @@ export class StdioTransport implements Transport {
         INVALID_REQUEST,
       );
     }
+    if ("method" in message && "id" in message) this.#pending.add(message.id);
     this.onmessage?.(message);
   }
 
@@ -140,6 +165,10 @@ export class StdioTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.#closed) throw new Error("The stdio transport is closed.");
     await this.#write(serializeMessage(message));
+    if (("result" in message || "error" in message) && "id" in message) {
+      this.#pending.delete(message.id as RequestId);
+      if (this.#pending.size === 0) this.#drained?.();
+    }
   }
 
   async #write(line: string): Promise<void> {

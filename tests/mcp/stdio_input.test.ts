@@ -86,3 +86,22 @@ Deno.test("stdio: a line that is not JSON gets a Parse error (-32700) and the se
     assert.equal(status.code, 0, server.stderr());
   }
 });
+
+Deno.test("stdio: a client that closes stdin right after its calls still gets their answers", async () => {
+  const server = await spawnRawStdio();
+  for (const id of [10, 11, 12]) {
+    await server.sendLine(JSON.stringify({
+      jsonrpc: "2.0",
+      id,
+      method: "tools/call",
+      params: { name: "start_workflow", arguments: { workflow_name: "JOKE_GENERATOR" } },
+    }));
+  }
+  const status = await server.close();
+  assert.equal(status.code, 0, server.stderr());
+  for (const id of [10, 11, 12]) {
+    const answer = server.answers().find((a) => a.id === id);
+    assert.ok(answer?.result, `no answer to ${id}: ${JSON.stringify(server.answers())}`);
+    assert.equal((answer.result.structuredContent as { status: string }).status, "RUNNING");
+  }
+});
