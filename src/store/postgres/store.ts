@@ -22,6 +22,7 @@ import {
   UnknownInstanceError,
 } from "../../errors.ts";
 import { checkCount, checkPage } from "../paging.ts";
+import { checkPruneQuery, pruneFilterValues } from "../prune.ts";
 import {
   type ColumnValue,
   countFromRow,
@@ -32,6 +33,7 @@ import {
 } from "../rows.ts";
 import {
   FINISHED_STATUSES,
+  type FreeSpace,
   type HistoryEntry,
   type Instance,
   type InstanceChange,
@@ -39,6 +41,7 @@ import {
   MAX_PAGE_SIZE,
   type NewHistoryEntry,
   type PlannedTransition,
+  type PruneQuery,
   type RunSnapshot,
   type Store,
   type StoredRun,
@@ -279,6 +282,44 @@ export class PostgresStore implements Store {
     } catch (error) {
       throw postgresError(error, this.#target, { what, writes: true });
     }
+  }
+
+  async listPrunable(query: PruneQuery): Promise<{ instances: Instance[]; total: number }> {
+    this.#ensureOpen();
+    checkPruneQuery(query);
+    const key = query.workflowName === undefined ? "" : "w";
+    const rows = await this.#query("listing the runs to prune", false, SQL.LIST_PRUNABLE[key], [
+      ...pruneFilterValues(query),
+      query.limit,
+    ]);
+    return {
+      instances: rows.filter((row) => row.id !== null).map(instanceFromRow),
+      total: countFromRow(rows[0], "workflow_instances", "total"),
+    };
+  }
+
+  async pruneRuns(query: PruneQuery): Promise<{ deleted: string[] }> {
+    this.#ensureOpen();
+    checkPruneQuery(query);
+    const key = query.workflowName === undefined ? "" : "w";
+    const rows = await this.#query("pruning finished runs", true, SQL.PRUNE_RUNS[key], [
+      ...pruneFilterValues(query),
+      query.limit,
+    ]);
+    return { deleted: rows.map((row) => String(row.id)) };
+  }
+
+  /**
+   * Nothing to do here: autovacuum makes the space of deleted rows reusable by new ones, and only
+   * `VACUUM FULL` (which locks the tables) gives it back to the file system.
+   */
+  reclaimSpace(): Promise<FreeSpace> {
+    try {
+      this.#ensureOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve({ releasedBytes: 0, reusableBytes: null });
   }
 
   /**
