@@ -70,7 +70,9 @@ function appLoader(config: Config): () => Promise<App> {
     ).catch(fail);
 }
 
-async function serve(flags: Record<string, string | boolean | undefined>): Promise<void> {
+async function serve(
+  flags: Record<string, string | boolean | string[] | undefined>,
+): Promise<void> {
   const config = loadConfig(readEnv(), flags as Record<string, string>);
   setLogLevel(config.logLevel);
   if (flags["no-auth"] && flags.http === undefined) {
@@ -85,7 +87,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
     );
   }
-  const launcherGone = watchLauncher(flags["parent-pid"]);
+  const launcherGone = watchLauncher(flags["parent-pid"] as string | undefined);
   // The configuration is valid: serve first, load the application behind the first answer (its
   // modules are most of the start-up time); the MCP handlers wait for it.
   const app = appLoader(config);

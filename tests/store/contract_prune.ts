@@ -19,16 +19,12 @@ import {
   type InstanceStatus,
   type PruneQuery,
   type Store,
-  type StoredRun,
 } from "../../src/store/types.ts";
 import { type ContractBackend, contractTest } from "./contract_backend.ts";
-import { reportEntry, startEntry } from "./helpers.ts";
+import { daysAgo, storedRun } from "./helpers.ts";
 
 const ALL = { limit: 100, offset: 0 };
 const HASH = "sha256-prune";
-
-/** The ISO timestamp `days` days ago. */
-const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString();
 
 /** A query for every finished run that finished more than 30 days ago. */
 function olderThan30Days(query: Partial<PruneQuery> = {}): PruneQuery {
@@ -41,38 +37,9 @@ async function run(
   status: InstanceStatus,
   options: { finishedDaysAgo?: number; workflowName?: string } = {},
 ): Promise<string> {
-  const id = crypto.randomUUID();
-  const createdAt = daysAgo(400);
-  const completedAt = options.finishedDaysAgo === undefined
-    ? null
-    : daysAgo(options.finishedDaysAgo);
-  const stored: StoredRun = {
-    instance: {
-      id,
-      workflowName: options.workflowName ?? "W",
-      definitionHash: HASH,
-      status,
-      currentStep: completedAt === null ? "b" : "FINISH",
-      context: { n: 1 },
-      version: 2,
-      historyLength: 2,
-      createdAt,
-      updatedAt: completedAt ?? createdAt,
-      completedAt,
-    },
-    history: [
-      { ...startEntry(), instanceId: id, seq: 1, createdAt },
-      {
-        ...reportEntry("identify_target", "FINISH"),
-        statusAfter: status,
-        instanceId: id,
-        seq: 2,
-        createdAt: completedAt ?? createdAt,
-      },
-    ],
-  };
+  const stored = storedRun(status, { definitionHash: HASH, ...options });
   assert.equal(await store.importRun(stored), true);
-  return id;
+  return stored.instance.id;
 }
 
 /** Listing totals: all runs, then per status in `INSTANCE_STATUSES` order. */
