@@ -1,6 +1,6 @@
 /**
  * The authoring and inspection commands (`validate`, `list`, `graph`, `instances`) and the
- * operations on stored runs (`migrate-db`, `prune`): argument checks, configuration, and dispatch
+ * operations on stored runs (`migrate-db`, `prune`, `show`, `export`, `import`): argument checks, configuration, and dispatch
  * to one module per command. They write their output to
  * stdout (only `serve` reserves stdout for the protocol).
  *
@@ -36,7 +36,13 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               delete finished runs (COMPLETED, FAILED,
                                               CANCELLED) that finished before 30d, 12h, 90m
                                               ago or a date, with their history; --dry-run
-                                              lists them and deletes nothing`;
+                                              lists them and deletes nothing
+  orchestrator-mcp-server show ID              a run: status, context, its history as a table
+  orchestrator-mcp-server export ID [--format json|md]
+                                              the whole run on stdout: JSON (for import) or a
+                                              Markdown report
+  orchestrator-mcp-server import FILE|-        add an exported run (JSON) to the database
+                                              (a run already there is skipped)`;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -89,6 +95,21 @@ export async function runAuthoringCommand(
         dryRun: values["dry-run"] === true,
         limit: values.limit as string | undefined,
       });
+    }
+    case "show": {
+      atMost(command, args, 1, "show ID");
+      const { showCommand } = await import("./show.ts");
+      return await showCommand(config, args[0]);
+    }
+    case "export": {
+      atMost(command, args, 1, "export ID [--format json|md]");
+      const { exportCommand } = await import("./export.ts");
+      return await exportCommand(config, args[0], values.format as string | undefined);
+    }
+    case "import": {
+      atMost(command, args, 1, "import FILE|-");
+      const { importCommand } = await import("./import.ts");
+      return await importCommand(config, args[0]);
     }
     default:
       throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);
