@@ -43,6 +43,8 @@ Options (each also an environment variable):
   --ai-endpoint URL      AI_SERVICE_ENDPOINT       base URL of the AI API
   --ai-timeout-ms N      AI_REQUEST_TIMEOUT_MS     (default 30000)
   --log-level LEVEL      LOG_LEVEL                 debug | info | warn | error
+  --retention-days N     WORKFLOW_RETENTION_DAYS   serving, delete finished runs that finished
+                                                   more than N days ago (at start, then daily)
   --http HOST:PORT                                 serve over HTTP instead of stdio
   --session-idle-ms N    MCP_HTTP_SESSION_IDLE_MS  close HTTP sessions unused this long
                                                    (default 600000, 10 minutes)

@@ -33,10 +33,10 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               PostgreSQL (runs already there are skipped)
   orchestrator-mcp-server prune --older-than AGE|DATE [--status STATUS]... [--workflow NAME]
                                 [--dry-run [--limit N]]
-                                              delete finished runs (COMPLETED, FAILED,
-                                              CANCELLED) that finished before 30d, 12h, 90m
-                                              ago or a date, with their history; --dry-run
-                                              lists them and deletes nothing
+                                              delete the finished runs (COMPLETED, FAILED,
+                                              CANCELLED) that finished before AGE (30d, 12h,
+                                              90m) ago or DATE, with their history;
+                                              --dry-run only lists them
   orchestrator-mcp-server show ID              a run: status, context, its history as a table
   orchestrator-mcp-server export ID [--format json|md]
                                               the whole run on stdout: JSON (for import) or a
