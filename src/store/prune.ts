@@ -26,7 +26,10 @@ import {
   type Store,
 } from "./types.ts";
 
-/** Runs deleted per transaction by `pruneAll` (a few milliseconds of write lock each). */
+/**
+ * Runs deleted per transaction by `pruneAll`: tens of milliseconds of write lock each (500 runs of
+ * two history entries: 23-39 ms on SQLite, 38-92 ms on PostgreSQL, on a 2-core machine).
+ */
 export const PRUNE_BATCH_SIZE = MAX_PAGE_SIZE;
 
 /**
