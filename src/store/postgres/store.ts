@@ -285,13 +285,7 @@ export class PostgresStore implements Store {
   }
 
   async listPrunable(query: PruneQuery): Promise<{ instances: Instance[]; total: number }> {
-    this.#ensureOpen();
-    checkPruneQuery(query);
-    const key = query.workflowName === undefined ? "" : "w";
-    const rows = await this.#query("listing the runs to prune", false, SQL.LIST_PRUNABLE[key], [
-      ...pruneFilterValues(query),
-      query.limit,
-    ]);
+    const rows = await this.#prune("listing the runs to prune", false, SQL.LIST_PRUNABLE, query);
     return {
       instances: rows.filter((row) => row.id !== null).map(instanceFromRow),
       total: countFromRow(rows[0], "workflow_instances", "total"),
@@ -299,13 +293,7 @@ export class PostgresStore implements Store {
   }
 
   async pruneRuns(query: PruneQuery): Promise<{ deleted: string[] }> {
-    this.#ensureOpen();
-    checkPruneQuery(query);
-    const key = query.workflowName === undefined ? "" : "w";
-    const rows = await this.#query("pruning finished runs", true, SQL.PRUNE_RUNS[key], [
-      ...pruneFilterValues(query),
-      query.limit,
-    ]);
+    const rows = await this.#prune("pruning finished runs", true, SQL.PRUNE_RUNS, query);
     return { deleted: rows.map((row) => String(row.id)) };
   }
 
@@ -373,6 +361,19 @@ export class PostgresStore implements Store {
         `The store for ${this.location} is closed; open it again with openPostgresStore.`,
       );
     }
+  }
+
+  /** Check `query`, then run the statement of `statements` that serves it. */
+  async #prune(
+    what: string,
+    writes: boolean,
+    statements: Record<SQL.PruneKey, string>,
+    query: PruneQuery,
+  ): Promise<Row[]> {
+    this.#ensureOpen();
+    checkPruneQuery(query);
+    const statement = statements[query.workflowName === undefined ? "" : "w"];
+    return await this.#query(what, writes, statement, [...pruneFilterValues(query), query.limit]);
   }
 
   /**
