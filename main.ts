@@ -43,6 +43,8 @@ Options (each also an environment variable):
   --ai-endpoint URL      AI_SERVICE_ENDPOINT       base URL of the AI API
   --ai-timeout-ms N      AI_REQUEST_TIMEOUT_MS     (default 30000)
   --log-level LEVEL      LOG_LEVEL                 debug | info | warn | error
+  --retention-days N     WORKFLOW_RETENTION_DAYS   serving, delete finished runs that finished
+                                                   more than N days ago (at start, then daily)
   --http HOST:PORT                                 serve over HTTP instead of stdio
   --session-idle-ms N    MCP_HTTP_SESSION_IDLE_MS  close HTTP sessions unused this long
                                                    (default 600000, 10 minutes)
@@ -70,7 +72,9 @@ function appLoader(config: Config): () => Promise<App> {
     ).catch(fail);
 }
 
-async function serve(flags: Record<string, string | boolean | undefined>): Promise<void> {
+async function serve(
+  flags: Record<string, string | boolean | string[] | undefined>,
+): Promise<void> {
   const config = loadConfig(readEnv(), flags as Record<string, string>);
   setLogLevel(config.logLevel);
   if (flags["no-auth"] && flags.http === undefined) {
@@ -85,7 +89,7 @@ async function serve(flags: Record<string, string | boolean | undefined>): Promi
         `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
     );
   }
-  const launcherGone = watchLauncher(flags["parent-pid"]);
+  const launcherGone = watchLauncher(flags["parent-pid"] as string | undefined);
   // The configuration is valid: serve first, load the application behind the first answer (its
   // modules are most of the start-up time); the MCP handlers wait for it.
   const app = appLoader(config);

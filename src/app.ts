@@ -1,6 +1,7 @@
 /**
  * Wires configuration into the running parts: definitions registry, store (SQLite or PostgreSQL,
- * through the store factory), decision maker and engine.
+ * through the store factory), decision maker, engine, and the retention schedule when
+ * `WORKFLOW_RETENTION_DAYS` is set.
  * @module
  */
 import type { Config } from "./config.ts";
@@ -10,6 +11,7 @@ import { DefinitionRegistry } from "./definitions/registry.ts";
 import { watchDefinitions } from "./definitions/watch.ts";
 import { WorkflowEngine } from "./engine/engine.ts";
 import { log } from "./log.ts";
+import { startRetention } from "./retention.ts";
 import { openStore, storeLocation } from "./store/open.ts";
 
 /** The assembled application. */
@@ -45,11 +47,15 @@ export async function openApp(
     `decision maker: ${decider.name} (${config.aiProviderReason}); workflows: ` +
       `${config.definitionsDir}; database: ${storeLocation(config)}`,
   );
+  const retention = config.retentionDays === undefined
+    ? undefined
+    : startRetention(store, config.retentionDays);
   return {
     engine: new WorkflowEngine({ definitions, store, decider }),
     definitions,
     async close() {
       watcher?.close();
+      await retention?.stop();
       await store.close();
     },
   };

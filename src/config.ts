@@ -33,6 +33,7 @@ export const ENV_VARS = [
   "MCP_HTTP_TOKEN",
   "MCP_HTTP_SESSION_IDLE_MS",
   "MCP_HTTP_BODY_TIMEOUT_MS",
+  "WORKFLOW_RETENTION_DAYS",
 ] as const;
 
 /** Variables whose values are secrets: configuration errors never print them. */
@@ -75,6 +76,7 @@ export const FLAG_TO_ENV: Readonly<Record<string, EnvVar>> = {
   "log-level": "LOG_LEVEL",
   "session-idle-ms": "MCP_HTTP_SESSION_IDLE_MS",
   "body-timeout-ms": "MCP_HTTP_BODY_TIMEOUT_MS",
+  "retention-days": "WORKFLOW_RETENTION_DAYS",
 };
 
 /** Decision-maker providers. */
@@ -108,6 +110,8 @@ export interface Config {
   httpSessionIdleMs: number;
   /** An HTTP request whose body has not fully arrived this long after its headers gets 408 (ms). */
   httpBodyTimeoutMs: number;
+  /** A serving process deletes the runs that finished more than this many days ago (daily). */
+  retentionDays?: number;
 }
 
 const truthy = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v?.trim() ?? "");
@@ -147,6 +151,7 @@ const rawSchema = z.object({
   ).optional(),
   MCP_HTTP_SESSION_IDLE_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(600_000),
   MCP_HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+  WORKFLOW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
 });
 
 /** Read the variables of `ENV_VARS` from the process environment (empty strings count as unset). */
@@ -246,5 +251,6 @@ export function loadConfig(
     httpToken: raw.MCP_HTTP_TOKEN,
     httpSessionIdleMs: raw.MCP_HTTP_SESSION_IDLE_MS,
     httpBodyTimeoutMs: raw.MCP_HTTP_BODY_TIMEOUT_MS,
+    retentionDays: raw.WORKFLOW_RETENTION_DAYS,
   };
 }

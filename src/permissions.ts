@@ -106,22 +106,34 @@ export function dbFolderToGrant(dbPath: string): string {
   return dir;
 }
 
+/** What `permissionFlags` grants besides the database and the AI host. */
+export interface PermissionOptions {
+  /** Serve HTTP here: `--allow-net` for it and `HTTP_RUNTIME_FLAG`. */
+  httpBind?: string;
+  /** The SQLite file's folder besides PostgreSQL (`migrate-db`). */
+  sqliteFileToo?: boolean;
+  /** Read the workflows folder (default true; commands on stored runs alone need not). */
+  definitions?: boolean;
+  /** Files to read besides (`import FILE`). */
+  readFiles?: string[];
+}
+
 /**
- * `deno run` flags granting exactly what `config` needs; with an HTTP bind address, also
- * `--allow-net` for it and `HTTP_RUNTIME_FLAG`; with `sqliteFileToo`, the SQLite file's folder
- * besides PostgreSQL (for `migrate-db`).
+ * `deno run` flags granting exactly what `config` and `options` need.
  * @throws {ConfigError} the database folder is too broad to grant (see `dbFolderToGrant`)
  */
-export function permissionFlags(
-  config: Config,
-  options: { httpBind?: string; sqliteFileToo?: boolean } = {},
-): string[] {
+export function permissionFlags(config: Config, options: PermissionOptions = {}): string[] {
   // With PostgreSQL no database file is touched (unless a command copies one into it): only the
   // workflows are read, nothing written.
   const usesFile = config.dbUrl === undefined || options.sqliteFileToo === true;
   const dbDirs = usesFile ? withRealPath(dbFolderToGrant(config.dbPath)) : [];
+  const reads = [
+    ...(options.definitions === false ? [] : withRealPath(config.definitionsDir)),
+    ...dbDirs,
+    ...(options.readFiles ?? []).flatMap(withRealPath),
+  ];
   const flags = [
-    `--allow-read=${[...withRealPath(config.definitionsDir), ...dbDirs].join(",")}`,
+    ...(reads.length ? [`--allow-read=${reads.join(",")}`] : []),
     ...(dbDirs.length ? [`--allow-write=${dbDirs.join(",")}`] : []),
     ENV_FLAG,
   ];

@@ -1,7 +1,7 @@
 /**
- * The authoring and inspection commands (`validate`, `list`, `graph`, `instances`) and
- * `migrate-db`: argument
- * checks, configuration, and dispatch to one module per command. They write their output to
+ * The authoring and inspection commands (`validate`, `list`, `graph`, `instances`) and the
+ * operations on stored runs (`migrate-db`, `prune`, `show`, `export`, `import`): argument checks, configuration, and dispatch
+ * to one module per command. They write their output to
  * stdout (only `serve` reserves stdout for the protocol).
  *
  * @example
@@ -30,9 +30,21 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               recorded runs, newest first
   orchestrator-mcp-server migrate-db --db-path FILE --db-url URL
                                               copy every run of a SQLite file into
-                                              PostgreSQL (runs already there are skipped)`;
+                                              PostgreSQL (runs already there are skipped)
+  orchestrator-mcp-server prune --older-than AGE|DATE [--status STATUS]... [--workflow NAME]
+                                [--dry-run [--limit N]]
+                                              delete the finished runs (COMPLETED, FAILED,
+                                              CANCELLED) that finished before AGE (30d, 12h,
+                                              90m) ago or DATE, with their history;
+                                              --dry-run only lists them
+  orchestrator-mcp-server show ID              a run: status, context, its history as a table
+  orchestrator-mcp-server export ID [--format json|md]
+                                              the whole run on stdout: JSON (for import) or a
+                                              Markdown report
+  orchestrator-mcp-server import FILE|-        add an exported run (JSON) to the database
+                                              (a run already there is skipped)`;
 
-type Values = Record<string, string | boolean | undefined>;
+type Values = Record<string, string | boolean | string[] | undefined>;
 
 function atMost(command: string, args: string[], count: number, usage: string): void {
   if (args.length > count) {
@@ -42,7 +54,7 @@ function atMost(command: string, args: string[], count: number, usage: string): 
   }
 }
 
-/** Run `validate`, `list`, `graph` or `instances` with the parsed flags and its positional arguments; returns the exit code. */
+/** Run a command other than `serve` with the parsed flags and its positional arguments; returns the exit code. */
 export async function runAuthoringCommand(
   command: string,
   values: Values,
@@ -64,7 +76,7 @@ export async function runAuthoringCommand(
       atMost(command, args, 0, "instances [--workflow NAME] [--status STATUS] [--limit N]");
       return await instancesCommand(config, {
         workflow: values.workflow as string | undefined,
-        status: values.status as string | undefined,
+        status: values.status as string[] | undefined,
         limit: values.limit as string | undefined,
         json,
       });
@@ -72,6 +84,32 @@ export async function runAuthoringCommand(
       atMost(command, args, 0, "migrate-db --db-path FILE --db-url URL");
       const { migrateDbCommand } = await import("./migrate_db.ts");
       return await migrateDbCommand(config);
+    }
+    case "prune": {
+      atMost(command, args, 0, "prune --older-than AGE|DATE [--status STATUS]... [--dry-run]");
+      const { pruneCommand } = await import("./prune.ts");
+      return await pruneCommand(config, {
+        olderThan: values["older-than"] as string | undefined,
+        statuses: (values.status as string[] | undefined) ?? [],
+        workflow: values.workflow as string | undefined,
+        dryRun: values["dry-run"] === true,
+        limit: values.limit as string | undefined,
+      });
+    }
+    case "show": {
+      atMost(command, args, 1, "show ID");
+      const { showCommand } = await import("./show.ts");
+      return await showCommand(config, args[0]);
+    }
+    case "export": {
+      atMost(command, args, 1, "export ID [--format json|md]");
+      const { exportCommand } = await import("./export.ts");
+      return await exportCommand(config, args[0], values.format as string | undefined);
+    }
+    case "import": {
+      atMost(command, args, 1, "import FILE|-");
+      const { importCommand } = await import("./import.ts");
+      return await importCommand(config, args[0]);
     }
     default:
       throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);

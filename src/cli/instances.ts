@@ -22,13 +22,20 @@ import { formatTable } from "./table.ts";
 /** Filters of the `instances` command, as given on the command line. */
 interface InstancesOptions {
   workflow?: string;
-  status?: string;
+  /** Each `--status` given (at most one). */
+  status?: string[];
   limit?: string;
   json: boolean;
 }
 
-function parseStatus(value: string | undefined): InstanceStatus | undefined {
-  if (value === undefined) return undefined;
+function parseStatus(values: string[] | undefined): InstanceStatus | undefined {
+  if (values === undefined || values.length === 0) return undefined;
+  const [value] = values;
+  if (values.length > 1 || value === undefined) {
+    throw new OrchestratorError(
+      `instances lists one status at a time; got --status ${values.join(", --status ")}.`,
+    );
+  }
   const status = value.toUpperCase() as InstanceStatus;
   if (!INSTANCE_STATUSES.includes(status)) {
     throw new OrchestratorError(
@@ -38,8 +45,12 @@ function parseStatus(value: string | undefined): InstanceStatus | undefined {
   return status;
 }
 
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_PAGE_SIZE;
+/**
+ * `--limit`: a whole number from 1 to the largest page, `fallback` when not given.
+ * @throws {OrchestratorError}
+ */
+export function parseLimit(value: string | undefined, fallback = DEFAULT_PAGE_SIZE): number {
+  if (value === undefined) return fallback;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
     throw new OrchestratorError(

@@ -24,8 +24,12 @@ export const CLI_OPTIONS = {
   json: { type: "boolean" },
   instance: { type: "string" },
   workflow: { type: "string" },
-  status: { type: "string" },
+  status: { type: "string", multiple: true },
   limit: { type: "string" },
+  "older-than": { type: "string" },
+  "dry-run": { type: "boolean" },
+  format: { type: "string" },
+  "retention-days": { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean", short: "V" },
 } as const;

@@ -3,8 +3,10 @@
  * workflow definitions, so they get read access to that one directory (the DIR argument when
  * given) and our environment variables — no database, no write, no network. `instances` and
  * `graph --instance` read the database too but never ask an AI, so they get no AI host;
- * `migrate-db` gets both the SQLite file's folder and the PostgreSQL server. Serving needs what
- * the server needs.
+ * `migrate-db` gets both the SQLite file's folder and the PostgreSQL server. `show`, `export`,
+ * `prune` and `import` work on stored runs alone: the database and nothing else (no workflows
+ * folder), plus the file `import` reads. A SQLite database needs its folder writable even to be
+ * read (WAL's `-shm` file, migrations). Serving needs what the server needs.
  *
  * @example
  * ```ts
@@ -15,6 +17,9 @@
 import { resolve } from "node:path";
 import type { Config } from "../config.ts";
 import { ENV_FLAG, permissionFlags, withRealPath } from "../permissions.ts";
+
+/** Commands that work on stored runs alone: no workflow files, no AI. */
+const RUN_COMMANDS: ReadonlySet<string> = new Set(["show", "export", "import", "prune"]);
 
 /**
  * The `deno run` permission flags for a command-line command, or `undefined` when `positionals`
@@ -27,6 +32,14 @@ export function commandFlags(
 ): string[] | undefined {
   const [command = "serve", dir] = positionals;
   if (command === "serve") return undefined;
+  if (RUN_COMMANDS.has(command)) {
+    // Only the database (and for `import`, the file named; `-` is standard input).
+    const file = command === "import" && dir !== undefined && dir !== "-" ? [resolve(dir)] : [];
+    return permissionFlags({ ...config, aiProvider: "stub" }, {
+      definitions: false,
+      readFiles: file,
+    });
+  }
   const readsOnlyDefinitions = command === "validate" || command === "list" ||
     (command === "graph" && values.instance === undefined);
   if (!readsOnlyDefinitions) {

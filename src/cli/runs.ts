@@ -32,6 +32,25 @@ export interface Runs {
  * @throws {OrchestratorError} there is no SQLite database file yet (no run was ever recorded there)
  */
 export async function openRuns(config: Config): Promise<Runs> {
+  const store = await openRunStore(config);
+  return {
+    store,
+    pinned: new PinnedDefinitions(store, new DefinitionRegistry(config.definitionsDir)),
+    async instance(id) {
+      const instance = await store.getInstance(id);
+      if (!instance) throw new UnknownInstanceError(id);
+      return instance;
+    },
+    close: () => store.close(),
+  };
+}
+
+/**
+ * Open the configured store, refusing to create a SQLite file: a command that reads or deletes
+ * runs has nothing to do where none were recorded.
+ * @throws {OrchestratorError} there is no SQLite database file yet
+ */
+export async function openRunStore(config: Config): Promise<Store> {
   if (config.dbUrl === undefined) {
     try {
       Deno.statSync(config.dbPath);
@@ -43,15 +62,5 @@ export async function openRuns(config: Config): Promise<Runs> {
       );
     }
   }
-  const store = await openStore(config);
-  return {
-    store,
-    pinned: new PinnedDefinitions(store, new DefinitionRegistry(config.definitionsDir)),
-    async instance(id) {
-      const instance = await store.getInstance(id);
-      if (!instance) throw new UnknownInstanceError(id);
-      return instance;
-    },
-    close: () => store.close(),
-  };
+  return await openStore(config);
 }

@@ -26,6 +26,12 @@ import {
 /** A row as a driver returns it: column name -> value. */
 export type Row = Record<string, unknown>;
 
+/**
+ * The one timestamp form every backend stores (`2026-01-02T03:04:05.678Z`): as text, these sort in
+ * time order, so the stores compare them as text.
+ */
+export const ISO_TIMESTAMP: RegExp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
 /** The current time as an ISO-8601 UTC timestamp with milliseconds (`2026-01-02T03:04:05.678Z`). */
 export function nowIso(): string {
   return new Date().toISOString();

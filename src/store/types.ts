@@ -23,12 +23,13 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** Who can decide a transition. */
 export const DECISION_SOURCES = ["start", "route", "ai", "resume", "cancel", "suspend"] as const;
 
+/** Statuses after which an instance accepts no more reports, in the order they are listed. */
+export const FINISHED_STATUS_LIST = ["COMPLETED", "FAILED", "CANCELLED"] as const;
+/** The status of a run that has ended: the only runs `Store.pruneRuns` deletes. */
+export type FinishedStatus = typeof FINISHED_STATUS_LIST[number];
+
 /** Statuses after which an instance accepts no more reports. */
-export const FINISHED_STATUSES: ReadonlySet<InstanceStatus> = new Set([
-  "COMPLETED",
-  "FAILED",
-  "CANCELLED",
-]);
+export const FINISHED_STATUSES: ReadonlySet<InstanceStatus> = new Set(FINISHED_STATUS_LIST);
 
 /** One run of a workflow. */
 export interface Instance {
@@ -129,6 +130,30 @@ export interface InstanceQuery {
   offset: number;
 }
 
+/** Which finished runs `Store.listPrunable` lists and `Store.pruneRuns` deletes. */
+export interface PruneQuery {
+  /** Runs that finished (`completedAt`) before this ISO-8601 UTC timestamp (as `nowIso` writes it). */
+  finishedBefore: string;
+  /** Only runs in these statuses: one or more finished statuses. */
+  statuses: readonly FinishedStatus[];
+  /** Only this workflow's runs. */
+  workflowName?: string;
+  /** At most this many runs (1..500), oldest finished first. */
+  limit: number;
+}
+
+/** The space of deleted rows, after `Store.reclaimSpace`. */
+export interface FreeSpace {
+  /** Bytes just given back to the file system. */
+  releasedBytes: number;
+  /**
+   * Bytes of free pages left inside the database, which new rows reuse (SQLite: `VACUUM` gives
+   * them back); `null` where the backend does not tell (PostgreSQL, whose autovacuum makes the
+   * space of deleted rows reusable).
+   */
+  reusableBytes: number | null;
+}
+
 /** A whole run as stored, with the definition it started on: what `importRun` writes. */
 export interface StoredRun {
   instance: Instance;
@@ -204,6 +229,28 @@ export interface Store {
    * @throws {InvalidInputError} the history does not run from seq 1 to `historyLength`
    */
   importRun(run: StoredRun): Promise<boolean>;
+  /**
+   * The finished runs `query` selects, oldest finished first (by `completedAt`, then id), and how
+   * many it selects in all: what `pruneRuns` would delete. Writes nothing.
+   * @throws {InvalidInputError} no status, a status that is not a finished one, a cutoff that is
+   * not an ISO-8601 UTC timestamp, or a limit outside 1..500
+   */
+  listPrunable(query: PruneQuery): Promise<{ instances: Instance[]; total: number }>;
+  /**
+   * Delete the runs `listPrunable(query)` lists, each with its whole history, in one transaction,
+   * and resolve with their ids; fewer than `query.limit` means no more are selected (or another
+   * caller is deleting them right now). A RUNNING or SUSPENDED run is never deleted; the listing
+   * totals follow; pinned definitions are kept (a server that pinned one may start new runs on it
+   * without pinning it again).
+   * @throws {InvalidInputError} as `listPrunable`
+   */
+  pruneRuns(query: PruneQuery): Promise<{ deleted: string[] }>;
+  /**
+   * Give the space of deleted rows back where the backend can do so without blocking the servers
+   * (SQLite: `PRAGMA incremental_vacuum` when the file uses `auto_vacuum = INCREMENTAL`), and tell
+   * what is left.
+   */
+  reclaimSpace(): Promise<FreeSpace>;
   /** Commit what is queued, then release the connection(s) (idempotent). */
   close(): Promise<void>;
 }

@@ -177,6 +177,9 @@ Deno.test("graph --instance highlights the path taken; instances lists and filte
   const bad = await runCli(["instances", "--status=DONE"], paths);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--status 'DONE' is not a status: use one of RUNNING, SUSPENDED/);
+  const two = await runCli(["instances", "--status=RUNNING", "--status=FAILED"], paths);
+  assert.equal(two.code, 1);
+  assert.match(two.stderr, /instances lists one status at a time; got --status RUNNING, --status/);
 
   const noDb = await runCli(["instances"], {
     ...paths,

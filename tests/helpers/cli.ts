@@ -20,23 +20,31 @@ export interface CliResult {
 /**
  * Run `main.ts <args>` against these paths with the launcher's flags for the command; `env` (e.g.
  * `WORKFLOW_DB_URL`) is both in the configuration the flags are computed from and in the child's
- * environment.
+ * environment. `stdin`, when given, is what the command reads on its standard input.
  */
 export async function runCli(
   args: string[],
   paths: { workflowsDir: string; dbPath: string },
   env: Partial<Record<EnvVar, string>> = {},
+  stdin?: string,
 ): Promise<CliResult> {
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
-  const output = await new Deno.Command(Deno.execPath(), {
+  const child = new Deno.Command(Deno.execPath(), {
     args: serverArgs(paths.workflowsDir, paths.dbPath, [], { provider: "stub", env }, {
       command: args,
       flags: (config) => commandFlags(config, positionals, values) ?? permissionFlags(config),
     }),
     env: { NO_COLOR: "1", ...env },
+    stdin: stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
-  }).output();
+  }).spawn();
+  if (stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(stdin));
+    await writer.close();
+  }
+  const output = await child.output();
   const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
   return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
 }

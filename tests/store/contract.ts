@@ -1,7 +1,8 @@
 /**
  * The behaviour every `Store` backend must have, as one suite each backend runs
  * (`contract_sqlite.test.ts`, `contract_postgres.test.ts`): the writes and transitions here, the
- * reads in `contract_reads.ts`. Each test gets a new empty database and a store open on it.
+ * reads in `contract_reads.ts`, copying runs in `contract_import.ts` and deleting them in
+ * `contract_prune.ts`. Each test gets a new empty database and a store open on it.
  *
  * @example
  * ```ts
@@ -22,6 +23,7 @@ import {
 import type { Store } from "../../src/store/types.ts";
 import { type ContractBackend, contractTest } from "./contract_backend.ts";
 import { registerImportContract } from "./contract_import.ts";
+import { registerPruneContract } from "./contract_prune.ts";
 import { registerReadContract } from "./contract_reads.ts";
 import {
   asyncDisposable,
@@ -39,6 +41,7 @@ export function storeContract(backend: ContractBackend): void {
   registerTransitionContract(backend);
   registerReadContract(backend);
   registerImportContract(backend);
+  registerPruneContract(backend);
 }
 
 /** The `{ limit: 100, offset: 0 }` page of the history, enough for every test here. */

@@ -2,7 +2,13 @@
  * Shared builders for store tests: a temp database path and typical instance/history values.
  * @module
  */
-import type { InstanceChange, NewHistoryEntry, Store } from "../../src/store/types.ts";
+import type {
+  InstanceChange,
+  InstanceStatus,
+  NewHistoryEntry,
+  Store,
+  StoredRun,
+} from "../../src/store/types.ts";
 
 /** An ISO-8601 UTC timestamp with milliseconds, as every backend stores them. */
 export const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -93,5 +99,55 @@ export function finish(
   return {
     change: { status, currentStep: "FINISH", context: {} },
     entry: { ...reportEntry(from, "FINISH"), statusAfter: status },
+  };
+}
+
+/** The ISO timestamp `days` days ago. */
+export function daysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString();
+}
+
+/**
+ * A run for `importRun` with two history entries and this status, started 400 days ago and
+ * finished `finishedDaysAgo` days ago (unfinished when not given).
+ */
+export function storedRun(
+  status: InstanceStatus,
+  options: {
+    finishedDaysAgo?: number;
+    workflowName?: string;
+    definitionHash?: string;
+    context?: StoredRun["instance"]["context"];
+  } = {},
+): StoredRun {
+  const id = crypto.randomUUID();
+  const createdAt = daysAgo(400);
+  const completedAt = options.finishedDaysAgo === undefined
+    ? null
+    : daysAgo(options.finishedDaysAgo);
+  return {
+    instance: {
+      id,
+      workflowName: options.workflowName ?? "W",
+      definitionHash: options.definitionHash ?? "sha256-abc",
+      status,
+      currentStep: completedAt === null ? "b" : "FINISH",
+      context: options.context ?? { n: 1 },
+      version: 2,
+      historyLength: 2,
+      createdAt,
+      updatedAt: completedAt ?? createdAt,
+      completedAt,
+    },
+    history: [
+      { ...startEntry(), instanceId: id, seq: 1, createdAt },
+      {
+        ...reportEntry("identify_target", "FINISH"),
+        statusAfter: status,
+        instanceId: id,
+        seq: 2,
+        createdAt: completedAt ?? createdAt,
+      },
+    ],
   };
 }

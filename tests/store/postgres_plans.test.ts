@@ -29,9 +29,10 @@ async function fill(schema: TestSchema): Promise<void> {
                       'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   await admin.unsafe(`
     INSERT INTO ${s}.workflow_instances
-    SELECT 'id-' || i, 'W' || (i % 5), 'h', (ARRAY[${statuses}])[1 + i % 7 % 5], 's', '{}', 3, 3,
-           ${at}, ${at}, NULL
-    FROM generate_series(1, ${INSTANCES}) AS i;
+    SELECT 'id-' || i, 'W' || (i % 5), 'h', status, 's', '{}', 3, 3, ${at}, ${at},
+           CASE WHEN status IN ('COMPLETED', 'FAILED', 'CANCELLED') THEN ${at} END
+    FROM generate_series(1, ${INSTANCES}) AS i,
+         LATERAL (SELECT (ARRAY[${statuses}])[1 + i % 7 % 5] AS status) AS s;
     INSERT INTO ${s}.workflow_history
       (instance_id, seq, decision_source, next_step, status_after, created_at)
     SELECT id, seq, 'route', 's', 'RUNNING', created_at
@@ -59,6 +60,8 @@ function statements(): [string, string, unknown[], string][] {
   const history = historyEntryValues(reportEntry("s", "t"));
   const change = ["RUNNING", "t", "{}", false];
   const page = [50, 0];
+  // The runs that finished in the first 5 minutes of the 83 filled in.
+  const prune = ["2026-01-01T00:05:00.000Z", "COMPLETED", "FAILED", "CANCELLED"];
   return [
     ["read instance", SQL.SELECT_INSTANCE, ["id-42"], "workflow_instances_pkey"],
     ["read run", SQL.READ_RUN, ["id-42"], "workflow_history_pkey"],
@@ -80,6 +83,9 @@ function statements(): [string, string, unknown[], string][] {
       ["W1", "FAILED", ...page],
       "workflow_instances_by_workflow_status",
     ],
+    ["prunable", SQL.LIST_PRUNABLE[""], [...prune, 500], "workflow_instances_by_completed"],
+    ["prune", SQL.PRUNE_RUNS[""], [...prune, 500], "workflow_instances_by_completed"],
+    ["prune W1", SQL.PRUNE_RUNS.w, [...prune, "W1", 500], "workflow_instances_by_completed"],
   ];
 }
 

@@ -183,3 +183,54 @@ export const IMPORT_INSTANCE = `
 export const IMPORT_HISTORY = `
   INSERT INTO workflow_history (${HISTORY_COLUMNS})
   VALUES ($1::text, $2::integer, ${historyParams(3)}, $${3 + HISTORY_VALUE_TYPES.length}::text)`;
+
+/** Whether a prune is of one workflow's runs ("w") or of every workflow's (""). */
+export type PruneKey = "" | "w";
+
+/**
+ * The runs a prune selects: finished before the cutoff ($1), in one of three statuses ($2…$4, see
+ * `pruneFilterValues`), of one workflow ($5) with "w"; the limit is the next parameter. Compared
+ * and ordered byte by byte, as `workflow_instances_by_completed` keeps them.
+ */
+const PRUNE_WHERE: Record<PruneKey, string> = {
+  "": `completed_at COLLATE "C" < $1::text AND status IN ($2::text, $3::text, $4::text)`,
+  w: `completed_at COLLATE "C" < $1::text AND status IN ($2::text, $3::text, $4::text)
+      AND workflow_name = $5::text`,
+};
+
+/** A statement per `PruneKey`, given its filter and the number of its limit parameter. */
+function byPruneKey(sql: (where: string, limit: string) => string): Record<PruneKey, string> {
+  return {
+    "": sql(PRUNE_WHERE[""], "$5::bigint"),
+    w: sql(PRUNE_WHERE.w, "$6::bigint"),
+  };
+}
+
+/**
+ * The runs a prune selects, oldest finished first, and `total` (how many it selects in all), on
+ * one snapshot: at least one row, whose instance columns are null when none is selected.
+ */
+export const LIST_PRUNABLE: Record<PruneKey, string> = byPruneKey((where, limit) => `
+  SELECT (SELECT count(*) FROM workflow_instances WHERE ${where})::integer AS total, page.*
+  FROM (VALUES (1)) AS one (x)
+  LEFT JOIN (
+    SELECT ${INSTANCE_COLUMNS} FROM workflow_instances WHERE ${where}
+    ORDER BY completed_at COLLATE "C", id LIMIT ${limit}
+  ) AS page ON true
+  ORDER BY page.completed_at COLLATE "C", page.id`);
+
+/**
+ * Delete what `LIST_PRUNABLE` lists, in one statement (history by its foreign key's cascade, the
+ * counts by their trigger), returning the ids. The rows are locked first and checked again once
+ * locked, so a run another statement changed is not deleted on a stale read; rows another prune
+ * holds are skipped, so replicas pruning together do not queue behind each other. The ids are
+ * handed over as an array, which the primary key looks up (a join would rather scan the table).
+ */
+export const PRUNE_RUNS: Record<PruneKey, string> = byPruneKey((where, limit) => `
+  WITH doomed AS (
+    SELECT id FROM workflow_instances WHERE ${where}
+    ORDER BY completed_at COLLATE "C", id LIMIT ${limit}
+    FOR UPDATE SKIP LOCKED
+  )
+  DELETE FROM workflow_instances WHERE id = ANY (ARRAY (SELECT id FROM doomed))
+  RETURNING id`);

@@ -22,6 +22,7 @@ import {
   UnknownInstanceError,
 } from "../../errors.ts";
 import { checkCount, checkPage } from "../paging.ts";
+import { checkPruneQuery, pruneFilterValues } from "../prune.ts";
 import {
   type ColumnValue,
   countFromRow,
@@ -32,6 +33,7 @@ import {
 } from "../rows.ts";
 import {
   FINISHED_STATUSES,
+  type FreeSpace,
   type HistoryEntry,
   type Instance,
   type InstanceChange,
@@ -39,6 +41,7 @@ import {
   MAX_PAGE_SIZE,
   type NewHistoryEntry,
   type PlannedTransition,
+  type PruneQuery,
   type RunSnapshot,
   type Store,
   type StoredRun,
@@ -281,6 +284,32 @@ export class PostgresStore implements Store {
     }
   }
 
+  async listPrunable(query: PruneQuery): Promise<{ instances: Instance[]; total: number }> {
+    const rows = await this.#prune("listing the runs to prune", false, SQL.LIST_PRUNABLE, query);
+    return {
+      instances: rows.filter((row) => row.id !== null).map(instanceFromRow),
+      total: countFromRow(rows[0], "workflow_instances", "total"),
+    };
+  }
+
+  async pruneRuns(query: PruneQuery): Promise<{ deleted: string[] }> {
+    const rows = await this.#prune("pruning finished runs", true, SQL.PRUNE_RUNS, query);
+    return { deleted: rows.map((row) => String(row.id)) };
+  }
+
+  /**
+   * Nothing to do here: autovacuum makes the space of deleted rows reusable by new ones, and only
+   * `VACUUM FULL` (which locks the tables) gives it back to the file system.
+   */
+  reclaimSpace(): Promise<FreeSpace> {
+    try {
+      this.#ensureOpen();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve({ releasedBytes: 0, reusableBytes: null });
+  }
+
   /**
    * Let in-flight queries finish (for up to a few seconds), then close every connection
    * (idempotent); later calls fail with a `StorageError`.
@@ -332,6 +361,19 @@ export class PostgresStore implements Store {
         `The store for ${this.location} is closed; open it again with openPostgresStore.`,
       );
     }
+  }
+
+  /** Check `query`, then run the statement of `statements` that serves it. */
+  async #prune(
+    what: string,
+    writes: boolean,
+    statements: Record<SQL.PruneKey, string>,
+    query: PruneQuery,
+  ): Promise<Row[]> {
+    this.#ensureOpen();
+    checkPruneQuery(query);
+    const statement = statements[query.workflowName === undefined ? "" : "w"];
+    return await this.#query(what, writes, statement, [...pruneFilterValues(query), query.limit]);
   }
 
   /**

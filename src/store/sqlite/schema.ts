@@ -180,6 +180,17 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE workflow_history_by_key RENAME TO workflow_history;
     `,
   },
+  {
+    description: "index finished runs by completion time, for pruning",
+    sql: `
+      -- prune and the retention setting delete the runs that finished before a cutoff, oldest
+      -- first, a batch at a time: this index finds each batch without reading the other runs.
+      -- Partial, so starting a run writes no entry here, and an advance (which never assigns
+      -- completed_at) touches it no more than before; only finishing a run adds an entry.
+      CREATE INDEX workflow_instances_by_completed
+        ON workflow_instances (completed_at, id) WHERE completed_at IS NOT NULL;
+    `,
+  },
 ];
 
 /** The schema version this build creates and understands (`PRAGMA user_version`). */

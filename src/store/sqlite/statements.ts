@@ -11,10 +11,20 @@
  * @module
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
+import { pruneFilterValues } from "../prune.ts";
 import { HISTORY_COLUMNS, INSTANCE_COLUMNS } from "../rows.ts";
+import type { PruneQuery } from "../types.ts";
 
 /** Which filters a listing has: none, workflow, status, or both. */
 export type ListKey = "" | "w" | "s" | "ws";
+
+/** Whether a prune is of one workflow's runs ("w") or of every workflow's (""). */
+export type PruneKey = "" | "w";
+
+/** Which prune statement serves `query`, and the values it binds before the limit. */
+export function pruneParams(query: PruneQuery): { key: PruneKey; values: string[] } {
+  return { key: query.workflowName === undefined ? "" : "w", values: pruneFilterValues(query) };
+}
 
 /** The prepared statements of one connection. */
 export interface Statements {
@@ -37,6 +47,11 @@ export interface Statements {
   selectDefinition: StatementSync;
   listInstances: Record<ListKey, StatementSync>;
   countInstances: Record<ListKey, StatementSync>;
+  /** The runs a prune selects, oldest finished first (`pruneFilterValues`, then the limit). */
+  listPrunable: Record<PruneKey, StatementSync>;
+  countPrunable: Record<PruneKey, StatementSync>;
+  /** Delete what `listPrunable` lists (history by cascade), `RETURNING id`. */
+  pruneRuns: Record<PruneKey, StatementSync>;
 }
 
 const LIST_WHERE: Record<ListKey, string> = {
@@ -46,16 +61,36 @@ const LIST_WHERE: Record<ListKey, string> = {
   ws: "WHERE workflow_name = ? AND status = ?",
 };
 
+/**
+ * The runs a prune selects: finished before the cutoff, in one of three statuses (see
+ * `pruneFilterValues`), of one workflow with "w".
+ */
+const PRUNE_WHERE: Record<PruneKey, string> = {
+  "": "WHERE completed_at < ? AND status IN (?, ?, ?)",
+  w: "WHERE completed_at < ? AND status IN (?, ?, ?) AND workflow_name = ?",
+};
+
+/** The oldest finished first, as the index keeps them. */
+const PRUNE_ORDER = "ORDER BY completed_at, id LIMIT ?";
+
+/**
+ * Where a prune reads: by completion time. Without statistics the planner would rather read every
+ * finished run through the status index and sort them, so the index is named.
+ */
+const PRUNE_FROM = "workflow_instances INDEXED BY workflow_instances_by_completed";
+
 /** The columns a transition's `RETURNING` gives back (what the change did not set). */
 const RETURNED =
   "workflow_name, definition_hash, version, history_length, created_at, completed_at";
 
 /** Prepare every statement of the store on `db`. */
 export function prepareStatements(db: DatabaseSync): Statements {
-  const byListKey = (sql: (where: string) => string) =>
+  const byKey = <K extends string>(wheres: Record<K, string>, sql: (where: string) => string) =>
     Object.fromEntries(
-      (Object.keys(LIST_WHERE) as ListKey[]).map((key) => [key, db.prepare(sql(LIST_WHERE[key]))]),
-    ) as Record<ListKey, StatementSync>;
+      (Object.keys(wheres) as K[]).map((key) => [key, db.prepare(sql(wheres[key]))]),
+    ) as Record<K, StatementSync>;
+  const byListKey = (sql: (where: string) => string) => byKey(LIST_WHERE, sql);
+  const byPruneKey = (sql: (where: string) => string) => byKey(PRUNE_WHERE, sql);
   return {
     insertInstance: db.prepare(
       `INSERT INTO workflow_instances (${INSTANCE_COLUMNS})
@@ -117,6 +152,15 @@ export function prepareStatements(db: DatabaseSync): Statements {
     // Totals come from counts kept by triggers (see schema.ts): a sum over a few rows.
     countInstances: byListKey((where) =>
       `SELECT coalesce(SUM(n), 0) AS n FROM workflow_instance_counts ${where}`
+    ),
+    listPrunable: byPruneKey((where) =>
+      `SELECT ${INSTANCE_COLUMNS} FROM ${PRUNE_FROM} ${where} ${PRUNE_ORDER}`
+    ),
+    countPrunable: byPruneKey((where) => `SELECT count(*) AS n FROM ${PRUNE_FROM} ${where}`),
+    pruneRuns: byPruneKey((where) =>
+      `DELETE FROM workflow_instances
+       WHERE id IN (SELECT id FROM ${PRUNE_FROM} ${where} ${PRUNE_ORDER})
+       RETURNING id`
     ),
   };
 }

@@ -24,8 +24,10 @@ import {
 import type { JsonObject } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
+import { checkPruneQuery } from "../prune.ts";
 import {
   FINISHED_STATUSES,
+  type FreeSpace,
   type HistoryEntry,
   type Instance,
   type InstanceChange,
@@ -33,6 +35,7 @@ import {
   MAX_PAGE_SIZE,
   type NewHistoryEntry,
   type PlannedTransition,
+  type PruneQuery,
   type RunSnapshot,
   type Store,
   type StoredRun,
@@ -41,7 +44,8 @@ import { checkStoredRun } from "../stored_run.ts";
 import { type DatabaseLabel, sqliteError } from "./errors.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { openDatabase, rollbackQuietly, type SqliteOptions, sqliteSettings } from "./open.ts";
-import { type ListKey, prepareStatements, type Statements } from "./statements.ts";
+import { reclaimFreePages } from "./space.ts";
+import { type ListKey, prepareStatements, pruneParams, type Statements } from "./statements.ts";
 
 export type { SqliteOptions } from "./open.ts";
 export { DatabaseLockedError } from "./errors.ts";
@@ -265,6 +269,35 @@ export class SqliteStore implements Store {
       }
       return true;
     });
+  }
+
+  listPrunable(query: PruneQuery): Promise<{ instances: Instance[]; total: number }> {
+    return this.#snapshot("listing the runs to prune", () => {
+      checkPruneQuery(query);
+      const { key, values } = pruneParams(query);
+      const countRow = this.#sql.countPrunable[key].get(...values);
+      const instances = this.#sql.listPrunable[key].all(...values, query.limit)
+        .map(instanceFromRow);
+      return { instances, total: countRow === undefined ? 0 : Number(countRow.n) };
+    });
+  }
+
+  /** One `DELETE` in the next group commit (history goes by its foreign key's cascade). */
+  pruneRuns(query: PruneQuery): Promise<{ deleted: string[] }> {
+    try {
+      checkPruneQuery(query);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const { key, values } = pruneParams(query);
+    return this.#write("pruning finished runs", () => ({
+      deleted: this.#sql.pruneRuns[key].all(...values, query.limit).map((row) => String(row.id)),
+    }));
+  }
+
+  /** See `reclaimFreePages`: run in the next group commit, so no other write comes between. */
+  reclaimSpace(): Promise<FreeSpace> {
+    return this.#write("reclaiming free space", () => reclaimFreePages(this.#db));
   }
 
   /**
