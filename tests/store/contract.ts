@@ -320,6 +320,34 @@ function registerTransitionContract(backend: ContractBackend): void {
     assert.deepEqual(await other.getInstance(init.id), await c.store.getInstance(init.id));
   });
 
+  contractTest(
+    backend,
+    "a run another store moved is planned on its current state, also after this store wrote it",
+    async (c) => {
+      await using other = asyncDisposable(await c.db.open());
+      const init = newInstance();
+      await c.store.createInstance(init, startEntry());
+      const moved = await c.store.applyTransition(init.id, 1, moveTo("a"), reportEntry("s", "a"));
+      await other.applyTransition(init.id, moved.version, moveTo("b"), reportEntry("a", "b"));
+      // A plan that writes nothing sees the run as it is now, not as this store last wrote it.
+      const seen = await c.store.transition(init.id, ({ instance, last }) => ({
+        value: [instance.currentStep, instance.version, last?.decision.nextStep],
+      }));
+      assert.deepEqual(seen, ["b", 3, "b"]);
+      // A plan that writes is applied on the current state, exactly once.
+      const plans: string[] = [];
+      const next = await c.store.transition(init.id, ({ instance }) => {
+        plans.push(instance.currentStep);
+        if (instance.currentStep !== "b") throw new StaleReportError(init.id, "b", "?");
+        return { value: instance.version, change: moveTo("c"), entry: reportEntry("b", "c") };
+      });
+      assert.equal(next, 3);
+      assert.equal(plans.at(-1), "b");
+      assert.equal((await other.getInstance(init.id))?.currentStep, "c");
+      assert.equal((await other.listHistory(init.id, ALL)).total, 4);
+    },
+  );
+
   contractTest(backend, "a store opened again sees everything committed", async (c) => {
     const init = newInstance();
     await c.store.createInstance(init, startEntry());

@@ -49,6 +49,7 @@ import {
 import { checkStoredRun } from "../stored_run.ts";
 import { type DatabaseTarget, NO_ANSWER, postgresError } from "./errors.ts";
 import { connectPool, databaseTarget, type Pool, type PostgresOptions } from "./open.ts";
+import { RunCache } from "./run_cache.ts";
 import * as SQL from "./statements.ts";
 
 export { DatabaseBusyError, DatabaseUnavailableError } from "./errors.ts";
@@ -59,6 +60,9 @@ export type { PostgresOptions } from "./open.ts";
  * read and its write, before it gives up with a `ConflictError`.
  */
 const TRANSITION_ATTEMPTS = 10;
+
+/** How many recently written runs each store keeps to advance them in one round trip. */
+const RUN_CACHE_SIZE = 1024;
 
 /** How long `close` lets in-flight queries finish before it drops the connections. */
 const CLOSE_TIMEOUT_SECONDS = 5;
@@ -96,6 +100,8 @@ export class PostgresStore implements Store {
   readonly #target: DatabaseTarget;
   readonly #sql: Pool;
   readonly #answerTimeoutSeconds: number;
+  /** The runs this process wrote last (see `RunCache`). */
+  readonly #runs = new RunCache(RUN_CACHE_SIZE);
   #closed = false;
 
   /** Prefer `openPostgresStore`, which connects and migrates first. */
@@ -121,7 +127,7 @@ export class PostgresStore implements Store {
     if (row === undefined) {
       throw new DuplicateInstanceError(init.id);
     }
-    return instanceFromRow({
+    const created = instanceFromRow({
       id: init.id,
       workflow_name: init.workflowName,
       definition_hash: init.definitionHash,
@@ -134,6 +140,8 @@ export class PostgresStore implements Store {
       updated_at: row.created_at,
       completed_at: FINISHED_STATUSES.has(init.status) ? row.created_at : null,
     });
+    this.#runs.remember(created, entry);
+    return created;
   }
 
   async getInstance(id: string): Promise<Instance | undefined> {
@@ -158,9 +166,15 @@ export class PostgresStore implements Store {
    * between, read and plan again, so no write is ever based on a stale read.
    */
   async transition<T>(id: string, plan: (run: RunSnapshot) => PlannedTransition<T>): Promise<T> {
+    const cached = this.#runs.get(id);
+    if (cached !== undefined) {
+      const written = await this.#transitionCached(cached, plan);
+      if (written) return written.value;
+    }
     for (let attempt = 1;; attempt++) {
       const run = await this.#readRun(id);
       if (run === undefined) throw new UnknownInstanceError(id);
+      this.#runs.set(run);
       const planned = plan(run);
       if (!planned.change) return planned.value;
       const outcome = await this.#write(id, run.instance.version, planned.change, planned.entry);
@@ -168,6 +182,29 @@ export class PostgresStore implements Store {
       if (!outcome.found) throw new UnknownInstanceError(id);
       if (attempt >= TRANSITION_ATTEMPTS) throw new ConflictError(id);
     }
+  }
+
+  /**
+   * Plan on the run as this process last wrote it and write on condition of its version (one round
+   * trip); `undefined` when that cannot settle the call: the plan wrote nothing or threw (it is
+   * planned again on a fresh read) or another writer moved the run.
+   */
+  async #transitionCached<T>(
+    cached: RunSnapshot,
+    plan: (run: RunSnapshot) => PlannedTransition<T>,
+  ): Promise<{ value: T } | undefined> {
+    let planned: PlannedTransition<T>;
+    try {
+      planned = plan(cached);
+    } catch {
+      return undefined;
+    }
+    if (!planned.change) return undefined;
+    const { id, version } = cached.instance;
+    const outcome = await this.#write(id, version, planned.change, planned.entry);
+    if (outcome.applied) return { value: planned.value };
+    if (!outcome.found) throw new UnknownInstanceError(id);
+    return undefined;
   }
 
   async lastHistoryEntry(id: string): Promise<HistoryEntry | undefined> {
@@ -294,7 +331,9 @@ export class PostgresStore implements Store {
 
   async pruneRuns(query: PruneQuery): Promise<{ deleted: string[] }> {
     const rows = await this.#prune("pruning finished runs", true, SQL.PRUNE_RUNS, query);
-    return { deleted: rows.map((row) => String(row.id)) };
+    const deleted = rows.map((row) => String(row.id));
+    for (const id of deleted) this.#runs.delete(id);
+    return { deleted };
   }
 
   /**
@@ -349,10 +388,13 @@ export class PostgresStore implements Store {
       ...historyEntryValues(entry),
     ]);
     if (row === undefined || row.id === null) {
+      this.#runs.delete(id);
       return { applied: undefined, found: row?.found === true };
     }
     // The context is parsed back from what was sent, so it equals what `getInstance` returns.
-    return { applied: instanceFromRow({ ...row, context: contextJson }) };
+    const applied = instanceFromRow({ ...row, context: contextJson });
+    this.#runs.remember(applied, entry);
+    return { applied };
   }
 
   #ensureOpen(): void {
