@@ -36,7 +36,6 @@ import {
   type Instance,
   type InstanceChange,
   type InstanceQuery,
-  type InstanceStatus,
   type NewHistoryEntry,
   type PlannedTransition,
   type Report,
@@ -46,6 +45,7 @@ import {
 import { type Decided, decideNext } from "./decide_next.ts";
 import { addDefinitionNotice } from "./definition_notice.ts";
 import { applyInputs } from "./inputs.ts";
+import { cancelRun, historyEntry, suspendRun } from "./lifecycle.ts";
 import { checkSize, MAX_CONTEXT_BYTES, mergeContext } from "./limits.ts";
 import { PinnedDefinitions } from "./pinned.ts";
 import { explainMismatch, reconciliation } from "./reconcile.ts";
@@ -369,22 +369,7 @@ export class WorkflowEngine {
 
   /** End a running instance as CANCELLED. */
   async cancel(instanceId: string, reason?: string): Promise<InstanceStatusView> {
-    const instance = await this.#instance(instanceId);
-    if (FINISHED_STATUSES.has(instance.status)) {
-      throw new InstanceFinishedError(instanceId, instance.status);
-    }
-    const decision: Decision = {
-      source: "cancel",
-      nextStep: FINISH,
-      reasoning: reason ? `Cancelled: ${reason}` : "Cancelled by the client.",
-    };
-    const updated = await this.#store.applyTransition(
-      instanceId,
-      instance.version,
-      { status: "CANCELLED", currentStep: FINISH, context: instance.context },
-      historyEntry(instance.currentStep, decision, "CANCELLED"),
-    );
-    return statusView(updated);
+    return statusView(await cancelRun(this.#store, await this.#instance(instanceId), reason));
   }
 
   /**
@@ -392,23 +377,7 @@ export class WorkflowEngine {
    * Suspending a suspended run changes nothing.
    */
   async suspend(instanceId: string, reason?: string): Promise<InstanceStatusView> {
-    const instance = await this.#instance(instanceId);
-    if (FINISHED_STATUSES.has(instance.status)) {
-      throw new InstanceFinishedError(instanceId, instance.status);
-    }
-    if (instance.status === "SUSPENDED") return statusView(instance);
-    const decision: Decision = {
-      source: "suspend",
-      nextStep: instance.currentStep,
-      reasoning: reason ? `Suspended: ${reason}` : "Suspended by the client.",
-    };
-    const updated = await this.#store.applyTransition(
-      instanceId,
-      instance.version,
-      { status: "SUSPENDED", currentStep: instance.currentStep, context: instance.context },
-      historyEntry(instance.currentStep, decision, "SUSPENDED"),
-    );
-    return statusView(updated);
+    return statusView(await suspendRun(this.#store, await this.#instance(instanceId), reason));
   }
 
   /** The persisted state of one instance. */
@@ -472,23 +441,6 @@ function stepOf(definition: WorkflowDefinition, name: string): StepDefinition {
     );
   }
   return step;
-}
-
-/** A history entry that is not a report's (resume, cancel), or a report's without a retry key. */
-function historyEntry(
-  step: string,
-  decision: Decision,
-  statusAfter: InstanceStatus,
-  client: { report?: Report; contextUpdates?: JsonObject } = {},
-): NewHistoryEntry {
-  return {
-    step,
-    report: client.report ?? null,
-    contextUpdates: client.contextUpdates ?? null,
-    decision,
-    statusAfter,
-    requestHash: null,
-  };
 }
 
 /** The answer, instance change and history entry of moving to `next` (loop guard applied). */

@@ -1,6 +1,6 @@
 /**
  * What the MCP handlers serve, and how they get it. The server answers the handshake before the
- * application (workflow parser, SQLite store, decision maker, engine) has loaded, so handlers
+ * application (workflow parser, store, decision maker, engine) has loaded, so handlers
  * receive a loader and await it: a request that arrives early waits for the load rather than
  * seeing an empty catalog.
  *

@@ -2,7 +2,7 @@
  * Builds the MCP server (tools, resources and prompts over the engine) and serves it on stdio, to
  * 2026-07-28 clients (`server/discover`, per-request envelopes, multi round-trip requests) and to
  * older ones (`initialize`) alike. Nothing here needs the application loaded: the server is
- * created, connected and answers the handshake before the workflow parser, the SQLite store and
+ * created, connected and answers the handshake before the workflow parser, the store and
  * the engine are imported; the handlers wait for them.
  *
  * @example
