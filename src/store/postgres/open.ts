@@ -134,7 +134,13 @@ export function driverOptions(
     fetch_types: false,
     publications: "alltables",
     target_session_attrs: "read-write",
-    connection: { application_name: "orchestrator-mcp-server" },
+    connection: {
+      application_name: "orchestrator-mcp-server",
+      // Every statement is a keyed lookup or an index-ordered page: one cached plan fits every
+      // call. With `auto`, a listing's parameter LIMIT made the server plan it again on every
+      // call once the table was large (0.08 ms of planning for 0.05 ms of work at 1M rows).
+      plan_cache_mode: "force_generic_plan",
+    },
     // The driver prints notices to stdout by default, which would corrupt the stdio protocol.
     onnotice: () => {},
   };
