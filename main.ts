@@ -4,14 +4,19 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { clearLibraryEnv, type Config, loadConfig, readEnv } from "./src/config.ts";
+import {
+  BUILTIN_WORKFLOWS_DIR,
+  clearLibraryEnv,
+  type Config,
+  loadConfig,
+  readEnv,
+} from "./src/config.ts";
 import type { App } from "./src/app.ts";
 import { ConfigError, OrchestratorError } from "./src/errors.ts";
 import { log, setLogLevel } from "./src/log.ts";
 import { connectStdio, createMcpServer, watchCatalog } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
 import { CLI_OPTIONS } from "./src/cli/options.ts";
-import { BUILTIN_WORKFLOWS_DIR } from "./src/definitions/builtin.ts";
 import { bindPermission, parseBindAddress } from "./src/mcp/http_bind.ts";
 import { deniedNetHosts } from "./src/permissions.ts";
 import { onParentExit } from "./src/parent_watch.ts";

@@ -11,7 +11,7 @@
  */
 import { join } from "node:path";
 import { buildPrompt } from "../src/decide/prompt.ts";
-import { BUILTIN_WORKFLOWS_DIR } from "../src/definitions/builtin.ts";
+import { BUILTIN_WORKFLOWS_DIR } from "../src/config.ts";
 import { DefinitionRegistry } from "../src/definitions/registry.ts";
 import type { HistoryEntry } from "../src/store/types.ts";
 

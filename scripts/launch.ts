@@ -11,7 +11,7 @@ import { loadConfig, readEnv } from "../src/config.ts";
 import { CLI_OPTIONS } from "../src/cli/options.ts";
 import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
-import { commandFlags } from "../src/cli/permissions.ts";
+import { commandFlags } from "../src/cli/command_permissions.ts";
 import { bindPermission, parseBindAddress } from "../src/mcp/http_bind.ts";
 import { delegateToDeno } from "./delegate.ts";
 

@@ -11,7 +11,7 @@
  */
 import type { Definitions } from "../definitions/types.ts";
 import type { Instance } from "../store/types.ts";
-import type { StepResponse } from "./types.ts";
+import type { StepResponse } from "./responses.ts";
 
 /** Tell the client, in `response`, when the workflow's files changed since the run started. */
 export function addDefinitionNotice(

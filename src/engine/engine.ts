@@ -55,7 +55,7 @@ import {
   instanceIdForRequest,
   startRequestHash,
 } from "./request.ts";
-import type { HistoryView, InstanceStatusView, ResumeResponse, StepResponse } from "./types.ts";
+import type { HistoryView, InstanceStatusView, ResumeResponse, StepResponse } from "./responses.ts";
 import { historyView, statusView, stepResponse } from "./views.ts";
 
 export { MAX_CONTEXT_BYTES, MAX_REPORT_BYTES } from "./limits.ts";

@@ -12,7 +12,7 @@
 import { resolveStepName } from "../decide/step_name.ts";
 import type { WorkflowDefinition } from "../definitions/types.ts";
 import type { Instance, Report } from "../store/types.ts";
-import type { Reconciliation } from "./types.ts";
+import type { Reconciliation } from "./responses.ts";
 
 /** The reconciliation block of a resume answer. */
 export function reconciliation(

@@ -13,7 +13,7 @@ import type { WorkflowDefinition } from "../definitions/types.ts";
 import type { JsonObject } from "../json.ts";
 import type { Decision, HistoryEntry, Instance, InstanceStatus } from "../store/types.ts";
 import { instructionsFor } from "./render.ts";
-import type { HistoryView, InstanceStatusView, StepResponse } from "./types.ts";
+import type { HistoryView, InstanceStatusView, StepResponse } from "./responses.ts";
 
 /** The answer that sends the client to `stepName` (or tells it the run ended). */
 export function stepResponse(

@@ -4,7 +4,7 @@
  * on PostgreSQL continues them; running it again copies nothing twice.
  */
 import assert from "node:assert/strict";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { runCli } from "../helpers/cli.ts";
 import { BUILTIN_WORKFLOWS, call, connect, tempDbPath } from "../helpers/server.ts";
 import { freshSchema, POSTGRES_SKIP } from "../store/postgres_helpers.ts";

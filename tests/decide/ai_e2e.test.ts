@@ -17,7 +17,7 @@ import {
   serveFakeAi,
   triageWorkflows,
 } from "./fake_ai_server.ts";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 
 interface HistoryPage {
   entries: {

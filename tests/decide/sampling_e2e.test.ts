@@ -11,7 +11,7 @@ import { connectHttp, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server
 import { call, callError, connect, MODERN_CLIENT, toolText } from "../helpers/server.ts";
 import { writeWorkflow } from "../helpers/workflows.ts";
 import { decisionText, GUIDANCE_MARK, triageWorkflows } from "./fake_ai_server.ts";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 
 /** The two protocol eras a client can speak: its options and the era it then reports. */
 const ERAS = [

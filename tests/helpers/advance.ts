@@ -3,7 +3,7 @@
  * @module
  */
 import type { Client } from "@modelcontextprotocol/client";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { call } from "./server.ts";
 
 export type { StepResponse };

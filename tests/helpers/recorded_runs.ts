@@ -3,7 +3,7 @@
  * commands that read, copy and delete stored runs.
  * @module
  */
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { call, connect, tempDbPath } from "./server.ts";
 
 /** What `recordRuns` left in its database. */

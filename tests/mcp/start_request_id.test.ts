@@ -4,7 +4,7 @@
  * run; the same key with other arguments is refused.
  */
 import assert from "node:assert/strict";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { call, callError, connect, tempDbPath } from "../helpers/server.ts";
 
 Deno.test("a repeated start with the same request_id returns the same run, also after a restart", async () => {

@@ -4,7 +4,7 @@
  * cancelled.
  */
 import assert from "node:assert/strict";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { call, callError, connect, tempDbPath } from "../helpers/server.ts";
 
 interface Status {

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/client";
 import { call, connect, type Connected, tempDbPath, toolText } from "../helpers/server.ts";
 import { checkDatabaseFile } from "./db_invariants.ts";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 
 const SERVERS = 4;
 

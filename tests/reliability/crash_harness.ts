@@ -18,7 +18,7 @@ import { checkDatabaseFile } from "./db_invariants.ts";
 import { countFromEnv, Random, seedFromEnv } from "./random.ts";
 import { RunLedger, type TrackedRun } from "./run_ledger.ts";
 import { writeWorkload } from "./workload.ts";
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { deadline, sleep } from "../helpers/wait.ts";
 
 /** How a crash run is shaped. */

@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import type { Acknowledged } from "./db_invariants.ts";
 import type { Random } from "./random.ts";
 import { randomContextUpdates, randomStatus } from "./workload.ts";

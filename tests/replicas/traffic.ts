@@ -15,7 +15,7 @@
  * ```
  * @module
  */
-import type { StepResponse } from "../../src/engine/types.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
 import { sleep } from "../helpers/wait.ts";
 import type { Random } from "../reliability/random.ts";
 import { RunLedger, type TrackedRun } from "../reliability/run_ledger.ts";

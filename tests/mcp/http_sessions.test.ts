@@ -4,11 +4,11 @@
  * session instead of being refused, and idle sessions close after the configured time.
  */
 import assert from "node:assert/strict";
-import { loadConfig } from "../src/config.ts";
-import { MAX_SESSIONS_PER_CLIENT } from "../src/mcp/http_sessions.ts";
-import { rawPost, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
-import { ping } from "./helpers/jsonrpc.ts";
-import { sleep } from "./helpers/wait.ts";
+import { loadConfig } from "../../src/config.ts";
+import { MAX_SESSIONS_PER_CLIENT } from "../../src/mcp/http_sessions.ts";
+import { rawPost, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
+import { ping } from "../helpers/jsonrpc.ts";
+import { sleep } from "../helpers/wait.ts";
 
 const AUTH = { authorization: `Bearer ${TEST_TOKEN}` };
 

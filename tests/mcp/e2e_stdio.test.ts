@@ -5,9 +5,9 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { join } from "node:path";
-import { call, callError, connect, MODERN_CLIENT, tempDbPath } from "./helpers/server.ts";
-import { writeWorkflow } from "./helpers/workflows.ts";
-import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
+import { call, callError, connect, MODERN_CLIENT, tempDbPath } from "../helpers/server.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
+import { advanceToEnd, type StepResponse } from "../helpers/advance.ts";
 
 interface Status {
   status: string;

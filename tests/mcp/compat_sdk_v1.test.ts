@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "./helpers/server.ts";
+import { BUILTIN_WORKFLOWS, serverArgs, tempDbPath } from "../helpers/server.ts";
 
 Deno.test("an SDK 1.x client lists, starts and advances a workflow", async () => {
   const client = new Client({ name: "legacy-client", version: "1.0.0" });

@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { BUILTIN_WORKFLOWS, call, callError, connect } from "./helpers/server.ts";
-import { writeWorkflow } from "./helpers/workflows.ts";
-import type { StepResponse } from "../src/engine/types.ts";
-import { eventually } from "./helpers/wait.ts";
+import { BUILTIN_WORKFLOWS, call, callError, connect } from "../helpers/server.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
+import type { StepResponse } from "../../src/engine/responses.ts";
+import { eventually } from "../helpers/wait.ts";
 
 type Client = Awaited<ReturnType<typeof connect>>["client"];
 

@@ -1,12 +1,12 @@
 /** The `--http` bind address: parsing, its `--allow-net` form and the Host/Origin allowlist. */
 import assert from "node:assert/strict";
-import { ConfigError } from "../src/errors.ts";
+import { ConfigError } from "../../src/errors.ts";
 import {
   allowedHostnames,
   bindPermission,
   isLoopback,
   parseBindAddress,
-} from "../src/mcp/http_bind.ts";
+} from "../../src/mcp/http_bind.ts";
 
 Deno.test("parseBindAddress accepts HOST:PORT, [IPv6]:PORT and a bare port", () => {
   assert.deepEqual(parseBindAddress("127.0.0.1:8808"), { hostname: "127.0.0.1", port: 8808 });

@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { Client as ClientV1 } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as TransportV1 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { call } from "./helpers/server.ts";
-import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";
-import { connectHttp, rawPost, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
-import { INITIALIZE } from "./helpers/jsonrpc.ts";
-import { deadline } from "./helpers/wait.ts";
-import { writeWorkflow } from "./helpers/workflows.ts";
+import { call } from "../helpers/server.ts";
+import { advanceToEnd, type StepResponse } from "../helpers/advance.ts";
+import { connectHttp, rawPost, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
+import { INITIALIZE } from "../helpers/jsonrpc.ts";
+import { deadline } from "../helpers/wait.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
 
 /** The status line's code for a request whose Host header names `host` (fetch cannot set it). */
 async function statusWithHost(url: string, host: string): Promise<number> {
@@ -173,7 +173,7 @@ Deno.test("HTTP: --no-auth serves without a token and warns", async () => {
 Deno.test("HTTP: an invalid MCP_HTTP_TOKEN stops start-up without printing it", async () => {
   const output = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--no-prompt", "--allow-env", "--allow-read", "main.ts", "--http=127.0.0.1:1"],
-    cwd: new URL("..", import.meta.url),
+    cwd: new URL("../..", import.meta.url),
     env: { MCP_HTTP_TOKEN: "short secret", AI_PROVIDER: "stub" },
     stdin: "null",
     stdout: "null",

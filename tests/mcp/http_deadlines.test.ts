@@ -4,9 +4,9 @@
  * promptly. Raw TCP, since fetch cannot stall mid-body.
  */
 import assert from "node:assert/strict";
-import { loadConfig } from "../src/config.ts";
-import { rawPost, spawnHttpServer, TEST_TOKEN } from "./helpers/http_server.ts";
-import { deadline } from "./helpers/wait.ts";
+import { loadConfig } from "../../src/config.ts";
+import { rawPost, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
+import { deadline } from "../helpers/wait.ts";
 
 /** Everything `connection` sends until it has sent `until` (or closes). */
 async function readUntil(connection: Deno.Conn, until: RegExp): Promise<string> {

@@ -6,9 +6,9 @@
 import assert from "node:assert/strict";
 import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { serveHttp } from "../src/mcp/http.ts";
-import { deadline } from "./helpers/wait.ts";
-import { connectHttp, freePort } from "./helpers/http_server.ts";
+import { serveHttp } from "../../src/mcp/http.ts";
+import { deadline } from "../helpers/wait.ts";
+import { connectHttp, freePort } from "../helpers/http_server.ts";
 
 /** A server whose `slow` tool waits until the test releases it. */
 function gatedServerFactory() {
