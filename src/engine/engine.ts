@@ -48,7 +48,7 @@ import { applyInputs } from "./inputs.ts";
 import { cancelRun, historyEntry, suspendRun } from "./lifecycle.ts";
 import { checkSize, MAX_CONTEXT_BYTES, mergeContext } from "./limits.ts";
 import { PinnedDefinitions } from "./pinned.ts";
-import { explainMismatch, reconciliation } from "./reconcile.ts";
+import { resumeRun } from "./resume.ts";
 import {
   type AdvanceRequest,
   advanceRequest,
@@ -281,90 +281,24 @@ export class WorkflowEngine {
    * Reconcile what the client believes (its current step) with the persisted state. The persisted
    * state wins; a report is applied only when the client's step matches.
    */
-  async resume(
+  resume(
     instanceId: string,
     assumedStep: string,
     report?: Report,
     contextUpdates?: JsonObject,
     call?: DecisionCall,
   ): Promise<ResumeResponse> {
-    const request = report ? advanceRequest(report, contextUpdates) : undefined;
-    if (!request && contextUpdates) checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES);
-    const instance = await this.#instance(instanceId);
-    const definition = await this.#pinned.forRun(instance);
-    const actual = instance.currentStep;
-    if (FINISHED_STATUSES.has(instance.status)) {
-      const last = await this.#store.lastHistoryEntry(instanceId);
-      const response = stepResponse(
-        definition,
-        instanceId,
-        instance.status,
-        FINISH,
-        instance.context,
-        {
-          source: "resume",
-          nextStep: FINISH,
-          reasoning: last?.decision.reasoning,
-        },
-      );
-      return {
-        ...response,
-        reconciliation: reconciliation(
-          assumedStep,
-          actual,
-          assumedStep === FINISH,
-          `The run already ended with status ${instance.status}; nothing was changed. ` +
-            `Start a new run with start_workflow to do more.`,
-        ),
-      };
-    }
-    const suspended = instance.status === "SUSPENDED";
-    if (assumedStep === actual && request && !suspended) {
-      if (request.report.step_id !== actual) {
-        throw new InvalidInputError(
-          `report.step_id '${request.report.step_id}' differs from assumed_current_step_name ` +
-            `'${assumedStep}'. A report must be about the step you assume is current.`,
-        );
-      }
-      const advanced = await this.#advance(instanceId, request, call);
-      return {
-        ...advanced,
-        reconciliation: reconciliation(
-          assumedStep,
-          actual,
-          true,
-          `Your step matches the server's; your report on '${actual}' was applied.`,
-        ),
-      };
-    }
-    const action = (suspended
-      ? `The run was suspended; it is running again. ` +
-        (report ? `Your report was recorded in the history but not applied: report again. ` : "")
-      : "") +
-      (assumedStep === actual
-        ? `Your step matches the server's. Continue with '${actual}'.`
-        : explainMismatch(definition, instance, assumedStep, report)) +
-      (contextUpdates ? " Your context_updates were merged into the context." : "");
-    const context = mergeContext(instance.context, contextUpdates);
-    const decision: Decision = { source: "resume", nextStep: actual, reasoning: action };
-    const response = stepResponse(definition, instanceId, "RUNNING", actual, context, decision);
-    addDefinitionNotice(this.#definitions, response, instance);
-    // A resume that only confirms the client's step is a read: recording it would bump the
-    // version (failing a concurrent advance) and fill the history. Differences are recorded.
-    const changes = assumedStep !== actual || contextUpdates !== undefined ||
-      instance.status !== "RUNNING";
-    if (changes) {
-      await this.#store.applyTransition(
-        instanceId,
-        instance.version,
-        { status: "RUNNING", currentStep: actual, context },
-        historyEntry(assumedStep, decision, "RUNNING", { report, contextUpdates }),
-      );
-    }
-    return {
-      ...response,
-      reconciliation: reconciliation(assumedStep, actual, assumedStep === actual, action),
-    };
+    return resumeRun(
+      {
+        store: this.#store,
+        definitions: this.#definitions,
+        pinned: this.#pinned,
+        instance: (id) => this.#instance(id),
+        advance: (id, request, decisionCall) => this.#advance(id, request, decisionCall),
+      },
+      { instanceId, assumedStep, report, contextUpdates },
+      call,
+    );
   }
 
   /** End a running instance as CANCELLED. */
