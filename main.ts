@@ -171,7 +171,7 @@ function fail(error: unknown): never {
 
 async function main(args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
-  if (values.help) {
+  if (values.help || positionals[0] === "help") {
     const { COMMANDS_HELP } = await import("./src/cli/commands.ts");
     return void console.log(help(COMMANDS_HELP));
   }

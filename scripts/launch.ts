@@ -25,6 +25,11 @@ try {
   });
   const config = loadConfig(readEnv(), values as Record<string, string>);
   const commandOnly = commandFlags(config, positionals, values);
+  // `deno task cli` without a command shows the commands instead of starting a server on a
+  // terminal (`deno task start` always names `serve`).
+  const args = positionals.length === 0 && !values.help && !values.version
+    ? [...Deno.args, "--help"]
+    : Deno.args;
   await delegateToDeno([
     "run",
     "--no-prompt",
@@ -34,7 +39,7 @@ try {
         : bindPermission(parseBindAddress(values.http)),
     }),
     MAIN,
-    ...Deno.args,
+    ...args,
     `--workflows-dir=${config.definitionsDir}`,
     `--db-path=${config.dbPath}`,
     // The server stops when this launcher exits, even by SIGKILL.

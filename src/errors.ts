@@ -26,8 +26,12 @@ export class ConfigError extends OrchestratorError {
 export class UnknownWorkflowError extends OrchestratorError {
   override readonly code = "UNKNOWN_WORKFLOW";
   constructor(name: string, available: string[]) {
+    const sameLetters = available.find((candidate) =>
+      candidate !== name && candidate.toUpperCase() === name.toUpperCase()
+    );
     super(
       `Unknown workflow '${name}'. ` +
+        (sameLetters ? `Did you mean '${sameLetters}'? (Names are case-sensitive.) ` : "") +
         (available.length
           ? `Available workflows: ${available.join(", ")}. Call list_workflows to see them.`
           : "No workflows are defined: add a folder to the workflow definitions directory."),

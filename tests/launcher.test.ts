@@ -132,3 +132,26 @@ Deno.test("the launcher refuses a database directly in a home folder (or at the 
   // The root the same way (not run: a regression would create the file there).
   assert.throws(() => dbFolderToGrant("/x.sqlite"), /its folder \/ is the root of the file system/);
 });
+
+Deno.test("'deno task cli' without a command prints the help instead of starting a server", async () => {
+  const [, ...cliArgs] = denoJson.tasks.cli!.split(/\s+/);
+  const child = new Deno.Command(Deno.execPath(), {
+    args: cliArgs,
+    cwd: REPO,
+    env: launcherEnv(),
+    stdin: "piped", // left open: a server would wait on it, the help does not
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const status = await Promise.race([
+    child.status,
+    new Promise<undefined>((resolve) => timer = setTimeout(() => resolve(undefined), 20_000)),
+  ]);
+  clearTimeout(timer);
+  if (status === undefined) child.kill("SIGKILL");
+  await child.stdin.close();
+  const stdout = await new Response(child.stdout).text();
+  assert.equal(status?.code, 0, "the launcher did not exit by itself");
+  assert.match(stdout, /^Usage:/m);
+});

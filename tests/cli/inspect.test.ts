@@ -188,3 +188,17 @@ Deno.test("graph --instance highlights the path taken; instances lists and filte
   assert.equal(noDb.code, 1);
   assert.match(noDb.stderr, /No database at .*none\.sqlite: no runs were recorded there yet/);
 });
+
+Deno.test("a workflow name that differs only in case gets a 'did you mean'; help is a command", async () => {
+  const paths = { workflowsDir: BUILTIN_WORKFLOWS, dbPath: tempDbPath() };
+  const nearMiss = await runCli(["graph", "joke_generator"], paths);
+  assert.equal(nearMiss.code, 1);
+  assert.match(
+    nearMiss.stderr,
+    /Unknown workflow 'joke_generator'\. Did you mean 'JOKE_GENERATOR'\?/,
+  );
+  const help = await runCli(["help"], paths);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /^Usage:/m);
+  assert.match(help.stdout, /migrate-db/);
+});
