@@ -12,33 +12,27 @@ import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
 import { FINISH } from "../definitions/types.ts";
 import { OrchestratorError } from "../errors.ts";
-import { type Instance, MAX_PAGE_SIZE } from "../store/types.ts";
+import { readHistory } from "../store/stored_run.ts";
+import type { Instance } from "../store/types.ts";
 import { type RunPath, workflowMermaid } from "./mermaid.ts";
 import { openRuns, type Runs } from "./runs.ts";
 
 /** The recorded path of one run: every start, route, AI and cancel transition in order. */
 async function runPath(runs: Runs, instance: Instance): Promise<RunPath> {
   const transitions: RunPath["transitions"] = [];
-  for (let offset = 0;; offset += MAX_PAGE_SIZE) {
-    const { entries, total } = await runs.store.listHistory(instance.id, {
-      limit: MAX_PAGE_SIZE,
-      offset,
+  for (const entry of await readHistory(runs.store, instance)) {
+    const { source, nextStep } = entry.decision;
+    // Resuming re-sends the current step and suspending keeps it: no movement.
+    if (source === "resume" || source === "suspend") continue;
+    transitions.push({
+      from: entry.step ?? "",
+      to: source === "cancel" ? FINISH : nextStep,
+      status: source === "start"
+        ? "start"
+        : source === "cancel"
+        ? "cancelled"
+        : entry.report?.status ?? "",
     });
-    for (const entry of entries) {
-      const { source, nextStep } = entry.decision;
-      // Resuming re-sends the current step and suspending keeps it: no movement.
-      if (source === "resume" || source === "suspend") continue;
-      transitions.push({
-        from: entry.step ?? "",
-        to: source === "cancel" ? FINISH : nextStep,
-        status: source === "start"
-          ? "start"
-          : source === "cancel"
-          ? "cancelled"
-          : entry.report?.status ?? "",
-      });
-    }
-    if (offset + entries.length >= total) break;
   }
   return { transitions, current: instance.currentStep, status: instance.status };
 }

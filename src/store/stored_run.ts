@@ -11,7 +11,27 @@
  * @module
  */
 import { InvalidInputError, UnknownInstanceError } from "../errors.ts";
-import { type HistoryEntry, MAX_PAGE_SIZE, type Store, type StoredRun } from "./types.ts";
+import {
+  type HistoryEntry,
+  type Instance,
+  MAX_PAGE_SIZE,
+  type Store,
+  type StoredRun,
+} from "./types.ts";
+
+/** Every history entry of `instance`, oldest first, read a page at a time. */
+export async function readHistory(store: Store, instance: Instance): Promise<HistoryEntry[]> {
+  const history: HistoryEntry[] = [];
+  while (history.length < instance.historyLength) {
+    const { entries } = await store.listHistory(instance.id, {
+      limit: MAX_PAGE_SIZE,
+      offset: history.length,
+    });
+    if (entries.length === 0) break;
+    history.push(...entries);
+  }
+  return history;
+}
 
 /**
  * The run `id` with its whole history and pinned definition.
@@ -20,15 +40,7 @@ import { type HistoryEntry, MAX_PAGE_SIZE, type Store, type StoredRun } from "./
 export async function readRun(store: Store, id: string): Promise<StoredRun> {
   const instance = await store.getInstance(id);
   if (instance === undefined) throw new UnknownInstanceError(id);
-  const history: HistoryEntry[] = [];
-  while (history.length < instance.historyLength) {
-    const { entries } = await store.listHistory(id, {
-      limit: MAX_PAGE_SIZE,
-      offset: history.length,
-    });
-    if (entries.length === 0) break;
-    history.push(...entries);
-  }
+  const history = await readHistory(store, instance);
   const body = await store.pinnedDefinition(instance.definitionHash);
   return {
     instance,
