@@ -9,13 +9,13 @@
  * @example
  * ```ts
  * const cache = new RunCache(1024);
- * cache.remember(instance, entry);
+ * cache.remember(instance, historyEntryValues(entry));
  * cache.get(instance.id); // { instance, last }
  * ```
  * @module
  */
-import { HISTORY_COLUMN_NAMES, historyEntryValues, historyFromRow } from "../rows.ts";
-import type { Instance, NewHistoryEntry, RunSnapshot } from "../types.ts";
+import { type ColumnValue, HISTORY_COLUMN_NAMES, historyFromRow } from "../rows.ts";
+import type { Instance, RunSnapshot } from "../types.ts";
 
 /** The most recently written runs, least recently used dropped first. */
 export class RunCache {
@@ -43,16 +43,12 @@ export class RunCache {
   }
 
   /**
-   * Cache `instance` as just written with `entry` as its last history entry (seq = its history
-   * length, written at its `updatedAt`), exactly as reading it back would give it.
+   * Cache `instance` as just written with the history entry whose column values (as
+   * `historyEntryValues` gave them for the write) are `entryValues`: seq = its history length,
+   * written at its `updatedAt`, exactly as reading it back would give it.
    */
-  remember(instance: Instance, entry: NewHistoryEntry): void {
-    const values = [
-      instance.id,
-      instance.historyLength,
-      ...historyEntryValues(entry),
-      instance.updatedAt,
-    ];
+  remember(instance: Instance, entryValues: readonly ColumnValue[]): void {
+    const values = [instance.id, instance.historyLength, ...entryValues, instance.updatedAt];
     const row = Object.fromEntries(HISTORY_COLUMN_NAMES.map((name, i) => [name, values[i]]));
     this.set({ instance, last: historyFromRow(row) });
   }

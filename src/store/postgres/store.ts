@@ -117,12 +117,13 @@ export class PostgresStore implements Store {
     entry: NewHistoryEntry,
   ): Promise<Instance> {
     const { contextJson, params } = changeParams(init);
+    const entryValues = historyEntryValues(entry);
     const [row] = await this.#query(`creating instance '${init.id}'`, true, SQL.CREATE_INSTANCE, [
       init.id,
       init.workflowName,
       init.definitionHash,
       ...params,
-      ...historyEntryValues(entry),
+      ...entryValues,
     ]);
     if (row === undefined) {
       throw new DuplicateInstanceError(init.id);
@@ -140,7 +141,7 @@ export class PostgresStore implements Store {
       updated_at: row.created_at,
       completed_at: FINISHED_STATUSES.has(init.status) ? row.created_at : null,
     });
-    this.#runs.remember(created, entry);
+    this.#runs.remember(created, entryValues);
     return created;
   }
 
@@ -381,11 +382,12 @@ export class PostgresStore implements Store {
     entry: NewHistoryEntry,
   ): Promise<WriteOutcome> {
     const { contextJson, params } = changeParams(change);
+    const entryValues = historyEntryValues(entry);
     const [row] = await this.#query(`advancing instance '${id}'`, true, SQL.APPLY_TRANSITION, [
       id,
       expectedVersion,
       ...params,
-      ...historyEntryValues(entry),
+      ...entryValues,
     ]);
     if (row === undefined || row.id === null) {
       this.#runs.delete(id);
@@ -393,7 +395,7 @@ export class PostgresStore implements Store {
     }
     // The context is parsed back from what was sent, so it equals what `getInstance` returns.
     const applied = instanceFromRow({ ...row, context: contextJson });
-    this.#runs.remember(applied, entry);
+    this.#runs.remember(applied, entryValues);
     return { applied };
   }
 
