@@ -16,6 +16,7 @@ import { openStore, storeLocation } from "../store/open.ts";
 import { openSqliteStore } from "../store/sqlite/store.ts";
 import { readRun } from "../store/stored_run.ts";
 import { MAX_PAGE_SIZE, type Store } from "../store/types.ts";
+import { requireSqliteFile } from "./runs.ts";
 
 /** Every run id in `store`, oldest started first. */
 async function allRunIds(store: Store): Promise<string[]> {
@@ -36,15 +37,10 @@ export async function migrateDbCommand(config: Config): Promise<number> {
         "PostgreSQL: set the destination with --db-url or WORKFLOW_DB_URL.",
     );
   }
-  try {
-    Deno.statSync(config.dbPath);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new OrchestratorError(
-      `No SQLite database at ${config.dbPath}: point --db-path (or WORKFLOW_DB_PATH) at the file ` +
-        "whose runs should be copied.",
-    );
-  }
+  requireSqliteFile(
+    config.dbPath,
+    "point --db-path (or WORKFLOW_DB_PATH) at the SQLite file whose runs should be copied.",
+  );
   const source = openSqliteStore(config.dbPath);
   try {
     const destination = await openStore(config);

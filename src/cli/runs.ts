@@ -46,21 +46,31 @@ export async function openRuns(config: Config): Promise<Runs> {
 }
 
 /**
+ * Refuse a SQLite path where no file exists yet: a command that reads, deletes or copies runs has
+ * nothing to do there, and opening it would create an empty database.
+ * @throws {OrchestratorError} naming the path, with `fix` saying what to point it at
+ */
+export function requireSqliteFile(path: string, fix: string): void {
+  try {
+    Deno.statSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new OrchestratorError(`No database at ${path}: ${fix}`);
+  }
+}
+
+/**
  * Open the configured store, refusing to create a SQLite file: a command that reads or deletes
  * runs has nothing to do where none were recorded.
  * @throws {OrchestratorError} there is no SQLite database file yet
  */
 export async function openRunStore(config: Config): Promise<Store> {
   if (config.dbUrl === undefined) {
-    try {
-      Deno.statSync(config.dbPath);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-      throw new OrchestratorError(
-        `No database at ${config.dbPath}: no runs were recorded there yet. Point --db-path (or ` +
-          "WORKFLOW_DB_PATH) at the server's database.",
-      );
-    }
+    requireSqliteFile(
+      config.dbPath,
+      "no runs were recorded there yet. Point --db-path (or WORKFLOW_DB_PATH) at the server's " +
+        "database.",
+    );
   }
   return await openStore(config);
 }
