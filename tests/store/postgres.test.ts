@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { StorageError } from "../../src/errors.ts";
 import { ENV_FLAG } from "../../src/permissions.ts";
-import { SCHEMA_VERSION } from "../../src/store/postgres/schema.ts";
+import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/postgres/schema.ts";
 import { DatabaseUnavailableError, openPostgresStore } from "../../src/store/postgres/store.ts";
 import { asyncDisposable, moveTo, newInstance, reportEntry, startEntry } from "./helpers.ts";
 import { freePort } from "../helpers/http_server.ts";
@@ -69,6 +69,45 @@ Deno.test({
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
+  },
+});
+
+Deno.test({
+  name: "postgres: a database of schema version 2 is upgraded with its runs kept, and deleting " +
+    "a run still deletes its history",
+  ignore,
+  async fn() {
+    await using schema = await freshSchema();
+    await using owner = adminConnection(schema.url);
+    await owner.begin(async (tx) => {
+      for (const migration of MIGRATIONS.slice(0, 2)) await tx.unsafe(migration.sql);
+      await tx.unsafe("INSERT INTO schema_version (version) VALUES (2)");
+      await tx.unsafe(`
+        INSERT INTO workflow_instances VALUES
+          ('run-1', 'W', 'sha256-abc', 'RUNNING', 'b', '{"n":1}', 2, 2,
+           '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:01.000Z', NULL);
+        INSERT INTO workflow_history (instance_id, seq, decision_source, next_step, status_after,
+                                      created_at)
+        VALUES ('run-1', 1, 'start', 'a', 'RUNNING', '2026-01-01T00:00:00.000Z'),
+               ('run-1', 2, 'route', 'b', 'RUNNING', '2026-01-01T00:00:01.000Z')`);
+    });
+    const store = asyncDisposable(await openPostgresStore(schema.url, { poolSize: 1 }));
+    await using _ = store;
+    assert.equal((await store.getInstance("run-1"))?.currentStep, "b");
+    const advanced = await store.applyTransition("run-1", 2, moveTo("c"), reportEntry("b", "c"));
+    assert.equal(advanced.historyLength, 3);
+    assert.deepEqual(
+      (await store.listHistory("run-1", { limit: 10, offset: 0 })).entries.map((e) => e.seq),
+      [1, 2, 3],
+    );
+    await using admin = adminConnection();
+    const [version] = await admin.unsafe(`SELECT version FROM ${schema.role}.schema_version`);
+    assert.equal(version?.version, SCHEMA_VERSION);
+    await admin.unsafe(`DELETE FROM ${schema.role}.workflow_instances WHERE id = 'run-1'`);
+    const [left] = await admin.unsafe(
+      `SELECT count(*)::integer AS n FROM ${schema.role}.workflow_history`,
+    );
+    assert.equal(left?.n, 0, "the run's history went with it");
   },
 });
 

@@ -170,6 +170,36 @@ export const MIGRATIONS: readonly Migration[] = [
         ON workflow_instances (completed_at COLLATE "C", id) WHERE completed_at IS NOT NULL;
     `,
   },
+  {
+    description: "delete a run's history by a statement trigger instead of a foreign key",
+    sql: `
+      -- Every history row is written by the same statement as its instance row (CREATE_INSTANCE,
+      -- APPLY_TRANSITION, an import's transaction), so the foreign key checked nothing those
+      -- statements do not guarantee, while its check (a row lock query per appended entry) cost
+      -- 0.04-0.10 ms of every advance. What it did that matters, deleting the history with its
+      -- run (prune, or an admin in psql), a statement trigger does, once per DELETE statement.
+      ALTER TABLE workflow_history DROP CONSTRAINT IF EXISTS workflow_history_instance_id_fkey;
+
+      CREATE FUNCTION workflow_instances_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        DELETE FROM workflow_history WHERE instance_id IN (SELECT id FROM gone);
+        RETURN NULL;
+      END
+      $$;
+
+      DO $$
+      BEGIN
+        EXECUTE format('ALTER FUNCTION workflow_instances_deleted() SET search_path = %I',
+                       current_schema());
+      END
+      $$;
+
+      CREATE TRIGGER workflow_instances_deleted
+        AFTER DELETE ON workflow_instances
+        REFERENCING OLD TABLE AS gone
+        FOR EACH STATEMENT EXECUTE FUNCTION workflow_instances_deleted();
+    `,
+  },
 ];
 
 /** The schema version this build creates and understands (`schema_version.version`). */

@@ -75,8 +75,9 @@ export const CREATE_INSTANCE = `
  * Apply a change and append its history entry (seq = the new history length) in one statement,
  * only if the instance is still at the expected version; completed_at is set on the first finish
  * and cleared when the status is not a finished one. $1 id, $2 expected version, $3 status,
- * $4 current step, $5 context, $6 finished, $7… the history values. Always one row: the written
- * columns (all null if nothing was written) and `found`, whether the id exists.
+ * $4 current step, $5 context, $6 finished, $7… the history values. Returns the written columns,
+ * or no row when nothing was written (`INSTANCE_EXISTS` then tells a stale version from an
+ * unknown id: asked only then, so an advance costs one index lookup, not two).
  */
 export const APPLY_TRANSITION = `
   WITH updated AS (
@@ -91,8 +92,11 @@ export const APPLY_TRANSITION = `
     INSERT INTO workflow_history (${HISTORY_COLUMNS})
     SELECT id, history_length, ${historyParams(7)}, updated_at FROM updated
   )
-  SELECT updated.*, EXISTS (SELECT 1 FROM workflow_instances WHERE id = $1::text) AS found
-  FROM (VALUES (1)) AS one (x) LEFT JOIN updated ON true`;
+  SELECT * FROM updated`;
+
+/** Whether instance $1 exists. */
+export const INSTANCE_EXISTS =
+  "SELECT EXISTS (SELECT 1 FROM workflow_instances WHERE id = $1::text) AS found";
 
 /** An instance and its last history entry (columns prefixed with `LAST_PREFIX`), in one read. */
 export const READ_RUN = `
@@ -220,8 +224,8 @@ export const LIST_PRUNABLE: Record<PruneKey, string> = byPruneKey((where, limit)
   ORDER BY page.completed_at COLLATE "C", page.id`);
 
 /**
- * Delete what `LIST_PRUNABLE` lists, in one statement (history by its foreign key's cascade, the
- * counts by their trigger), returning the ids. The rows are locked first and checked again once
+ * Delete what `LIST_PRUNABLE` lists, in one statement (the history and the counts by their
+ * triggers, see schema.ts), returning the ids. The rows are locked first and checked again once
  * locked, so a run another statement changed is not deleted on a stale read; rows another prune
  * holds are skipped, so replicas pruning together do not queue behind each other. The ids are
  * handed over as an array, which the primary key looks up (a join would rather scan the table).

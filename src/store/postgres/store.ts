@@ -389,9 +389,11 @@ export class PostgresStore implements Store {
       ...params,
       ...entryValues,
     ]);
-    if (row === undefined || row.id === null) {
+    if (row === undefined) {
       this.#runs.delete(id);
-      return { applied: undefined, found: row?.found === true };
+      const what = `reading instance '${id}'`;
+      const [exists] = await this.#query(what, false, SQL.INSTANCE_EXISTS, [id]);
+      return { applied: undefined, found: exists?.found === true };
     }
     // The context is parsed back from what was sent, so it equals what `getInstance` returns.
     const applied = instanceFromRow({ ...row, context: contextJson });
