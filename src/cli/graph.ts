@@ -10,32 +10,11 @@
  */
 import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
-import { FINISH } from "../definitions/types.ts";
+import { runPathOf } from "../definitions/workflow_graph.ts";
 import { OrchestratorError } from "../errors.ts";
 import { readHistory } from "../store/stored_run.ts";
-import type { Instance } from "../store/types.ts";
-import { type RunPath, workflowMermaid } from "./mermaid.ts";
-import { openRuns, type Runs } from "./runs.ts";
-
-/** The recorded path of one run: every start, route, AI and cancel transition in order. */
-async function runPath(runs: Runs, instance: Instance): Promise<RunPath> {
-  const transitions: RunPath["transitions"] = [];
-  for (const entry of await readHistory(runs.store, instance)) {
-    const { source, nextStep } = entry.decision;
-    // Resuming re-sends the current step and suspending keeps it: no movement.
-    if (source === "resume" || source === "suspend") continue;
-    transitions.push({
-      from: entry.step ?? "",
-      to: source === "cancel" ? FINISH : nextStep,
-      status: source === "start"
-        ? "start"
-        : source === "cancel"
-        ? "cancelled"
-        : entry.report?.status ?? "",
-    });
-  }
-  return { transitions, current: instance.currentStep, status: instance.status };
-}
+import { workflowMermaid } from "./mermaid.ts";
+import { openRuns } from "./runs.ts";
 
 /** Print the Mermaid flowchart and return the exit code. */
 export async function graphCommand(
@@ -61,7 +40,9 @@ export async function graphCommand(
     }
     // Draw the version the run used, which may differ from the files on disk now.
     const definition = await runs.pinned.forRun(instance);
-    console.log(workflowMermaid(definition, await runPath(runs, instance)));
+    console.log(
+      workflowMermaid(definition, runPathOf(instance, await readHistory(runs.store, instance))),
+    );
     return 0;
   } finally {
     await runs.close();

@@ -1,8 +1,8 @@
 /**
- * A workflow as a Mermaid flowchart: one node per step plus START and FINISH; declared routes as
- * solid edges labelled with the reported status; AI-decided edges dashed (to the steps the
- * step's Orchestrator Guidance names, and to the next listed step). Given a run's path, the edges
- * it took are numbered in order and drawn thick, visited steps and the current one highlighted.
+ * A workflow as a Mermaid flowchart (the graph of `workflow_graph.ts`): one node per step plus
+ * START and FINISH; declared routes as solid edges labelled with the reported status; AI-decided
+ * edges dashed. Given a run's path, the edges it took are numbered in order and drawn thick,
+ * visited steps and the current one highlighted.
  *
  * @example
  * ```ts
@@ -14,16 +14,13 @@
  * ```
  * @module
  */
-import { FINISH, type StepDefinition, type WorkflowDefinition } from "../definitions/types.ts";
-import type { InstanceStatus } from "../store/types.ts";
-
-/** The path one run took: its transitions in order, where it is now, and its status. */
-export interface RunPath {
-  /** `from` is "" for the start of the run (the START node). */
-  transitions: { from: string; to: string; status: string }[];
-  current: string;
-  status: InstanceStatus;
-}
+import { FINISH, type WorkflowDefinition } from "../definitions/types.ts";
+import {
+  type GraphEdge,
+  type RunPath,
+  visitedSteps,
+  workflowEdges,
+} from "../definitions/workflow_graph.ts";
 
 const START_ID = "START";
 const MAX_DESCRIPTION = 60;
@@ -46,15 +43,6 @@ const RESERVED = new Set([
   "finish",
 ]);
 
-type EdgeKind = "route" | "ai" | "taken";
-interface Edge {
-  from: string;
-  to: string;
-  kind: EdgeKind;
-  labels: string[];
-  taken: number[];
-}
-
 /** Mermaid-safe text for inside a quoted label. */
 function escape(text: string): string {
   return text.replace(/"/g, "#quot;").replace(/</g, "#lt;").replace(/>/g, "#gt;");
@@ -74,49 +62,7 @@ function nodeIds(definition: WorkflowDefinition): Map<string, string> {
   return ids;
 }
 
-/** Step names that `text` mentions as whole words, and FINISH when it speaks of finishing. */
-function mentioned(text: string, names: string[]): string[] {
-  const found = names.filter((name) => {
-    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`).test(text);
-  });
-  return /\bfinish\b/i.test(text) ? [...found, FINISH] : found;
-}
-
-function stepEdges(definition: WorkflowDefinition, step: StepDefinition, index: number): Edge[] {
-  const edges = new Map<string, Edge>();
-  const add = (to: string, kind: EdgeKind, label?: string) => {
-    const edge = edges.get(to) ?? { from: step.name, to, kind, labels: [], taken: [] };
-    if (label !== undefined) edge.labels.push(label);
-    edges.set(to, edge);
-  };
-  for (const [status, target] of Object.entries(step.on)) add(target, "route", status);
-  if (step.next !== undefined) {
-    add(step.next, "route", Object.keys(step.on).length ? "otherwise" : undefined);
-  }
-  if (step.terminal) add(FINISH, "route");
-  if (step.next === undefined && !step.terminal) {
-    // Statuses without a route go to the decision maker: draw the steps its guidance names, or
-    // else the next listed step (where the stub decision maker goes).
-    const named = mentioned(step.guidance, definition.steps.map((s) => s.name));
-    const targets = named.length ? named : [definition.steps[index + 1]?.name ?? FINISH];
-    for (const target of targets) if (!edges.has(target)) add(target, "ai");
-  }
-  return [...edges.values()];
-}
-
-function markRun(edges: Edge[], run: RunPath): void {
-  run.transitions.forEach((t, i) => {
-    let edge = edges.find((e) => e.from === t.from && e.to === t.to);
-    if (!edge) {
-      edge = { from: t.from, to: t.to, kind: "taken", labels: [t.status], taken: [] };
-      edges.push(edge);
-    }
-    edge.taken.push(i + 1);
-  });
-}
-
-function edgeLine(edge: Edge, ids: Map<string, string>): string {
+function edgeLine(edge: GraphEdge, ids: Map<string, string>): string {
   const arrow = edge.kind === "route" ? "-->" : edge.kind === "ai" ? "-.->" : "==>";
   const label = [
     edge.labels.join(" / "),
@@ -138,19 +84,13 @@ export function workflowMermaid(definition: WorkflowDefinition, run?: RunPath): 
     lines.push(`  ${ids.get(step.name)}["${escape(step.name)}${small}"]`);
   }
   lines.push(`  ${FINISH}([${FINISH}])`);
-  const edges: Edge[] = [
-    { from: "", to: definition.start, kind: "route", labels: [], taken: [] },
-    ...definition.steps.flatMap((step, i) => stepEdges(definition, step, i)),
-  ];
-  if (run) markRun(edges, run);
+  const edges = workflowEdges(definition, run);
   lines.push(...edges.map((edge) => edgeLine(edge, ids)));
   if (!run) return lines.join("\n");
 
   const taken = edges.flatMap((e, i) => (e.taken.length ? [i] : []));
   if (taken.length) lines.push(`  linkStyle ${taken.join(",")} stroke:#2e7d32,stroke-width:3px`);
-  const visited = new Set(run.transitions.flatMap((t) => [t.from, t.to]));
-  visited.delete("");
-  visited.delete(run.current);
+  const visited = visitedSteps(run);
   const idsOf = (names: Iterable<string>) =>
     [...names].flatMap((n) => (ids.has(n) ? [ids.get(n)!] : [])).join(",");
   lines.push(

@@ -130,6 +130,24 @@ export interface InstanceQuery {
   offset: number;
 }
 
+/** Where a keyset page of `Store.pageInstances` continues: the last run of the previous page. */
+export interface InstanceCursor {
+  createdAt: string;
+  id: string;
+}
+
+/** Filters and keyset paging for `Store.pageInstances`. */
+export interface InstancePageQuery {
+  workflowName?: string;
+  status?: InstanceStatus;
+  /** Only runs whose id starts with this text (search by id). */
+  idPrefix?: string;
+  /** Only runs listed after this one, newest started first. */
+  after?: InstanceCursor;
+  /** At most this many rows (1..500). */
+  limit: number;
+}
+
 /** Which finished runs `Store.listPrunable` lists and `Store.pruneRuns` deletes. */
 export interface PruneQuery {
   /** Runs that finished (`completedAt`) before this ISO-8601 UTC timestamp (as `nowIso` writes it). */
@@ -218,6 +236,14 @@ export interface Store {
   recentHistory(id: string, count: number): Promise<HistoryEntry[]>;
   /** Newest started first (by `createdAt`, then id), so pages stay stable while runs advance. */
   listInstances(query: InstanceQuery): Promise<{ instances: Instance[]; total: number }>;
+  /**
+   * One page of runs, newest started first (by `createdAt`, then id), continuing after
+   * `query.after`: keyset paging, so a page deep in a large listing costs what the first one does.
+   * No total (see `listInstances`).
+   * @throws {InvalidInputError} a limit outside 1..500, an empty id prefix, or a cursor whose
+   * `createdAt` is not an ISO-8601 UTC timestamp
+   */
+  pageInstances(query: InstancePageQuery): Promise<Instance[]>;
   /** Remember a definition by hash (no-op if already stored). */
   pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void>;
   /** A pinned definition's JSON, if stored. */

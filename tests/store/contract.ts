@@ -23,6 +23,7 @@ import {
 import type { Store } from "../../src/store/types.ts";
 import { type ContractBackend, contractTest } from "./contract_backend.ts";
 import { registerImportContract } from "./contract_import.ts";
+import { registerPageContract } from "./contract_pages.ts";
 import { registerPruneContract } from "./contract_prune.ts";
 import { registerReadContract } from "./contract_reads.ts";
 import {
@@ -40,6 +41,7 @@ export function storeContract(backend: ContractBackend): void {
   registerWriteContract(backend);
   registerTransitionContract(backend);
   registerReadContract(backend);
+  registerPageContract(backend);
   registerImportContract(backend);
   registerPruneContract(backend);
 }

@@ -23,6 +23,7 @@ import {
 } from "../../errors.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import { checkPruneQuery, pruneFilterValues } from "../prune.ts";
+import { instancePageSql } from "../instance_page.ts";
 import {
   type ColumnValue,
   countFromRow,
@@ -37,6 +38,7 @@ import {
   type HistoryEntry,
   type Instance,
   type InstanceChange,
+  type InstancePageQuery,
   type InstanceQuery,
   MAX_PAGE_SIZE,
   type NewHistoryEntry,
@@ -258,6 +260,12 @@ export class PostgresStore implements Store {
       instances: rows.filter((row) => row.id !== null).map(instanceFromRow),
       total: countFromRow(rows[0], "workflow_instance_counts", "total"),
     };
+  }
+
+  async pageInstances(query: InstancePageQuery): Promise<Instance[]> {
+    const { sql, values } = instancePageSql(query, (n, type) => `$${n}::${type}`);
+    const rows = await this.#query("listing instances", false, sql, values);
+    return rows.map(instanceFromRow);
   }
 
   async pinDefinition(hash: string, workflowName: string, definitionJson: string): Promise<void> {

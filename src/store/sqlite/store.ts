@@ -14,7 +14,7 @@
  * ```
  * @module
  */
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 import {
   ConflictError,
   DuplicateInstanceError,
@@ -25,12 +25,14 @@ import type { JsonObject } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
 import { checkPruneQuery } from "../prune.ts";
+import { instancePageSql } from "../instance_page.ts";
 import {
   FINISHED_STATUSES,
   type FreeSpace,
   type HistoryEntry,
   type Instance,
   type InstanceChange,
+  type InstancePageQuery,
   type InstanceQuery,
   MAX_PAGE_SIZE,
   type NewHistoryEntry,
@@ -70,6 +72,8 @@ export class SqliteStore implements Store {
   readonly #db: DatabaseSync;
   readonly #sql: Statements;
   readonly #commits: GroupCommit;
+  /** `pageInstances` statements by the filters they have, prepared on first use. */
+  readonly #pages = new Map<string, StatementSync>();
   #closed = false;
 
   /** Prefer `openSqliteStore`; this opens, configures and migrates the database at `path`. */
@@ -218,6 +222,18 @@ export class SqliteStore implements Store {
         .all(...params, query.limit, query.offset)
         .map(instanceFromRow);
       return { instances, total };
+    });
+  }
+
+  pageInstances(query: InstancePageQuery): Promise<Instance[]> {
+    return this.#read("listing instances", () => {
+      const { key, sql, values } = instancePageSql(query, () => "?");
+      let statement = this.#pages.get(key);
+      if (statement === undefined) {
+        statement = this.#db.prepare(sql);
+        this.#pages.set(key, statement);
+      }
+      return statement.all(...values).map(instanceFromRow);
     });
   }
 
