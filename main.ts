@@ -99,11 +99,17 @@ async function serve(
   // modules are most of the start-up time); the MCP handlers wait for it.
   const app = appLoader(config);
   if (bind) {
-    const [{ resolveHttpToken }, { serveHttpUntilSignal }] = await Promise.all([
-      import("./src/mcp/http_auth.ts"),
-      import("./src/mcp/http_run.ts"),
-    ]);
+    const [{ resolveHttpToken }, { serveHttpUntilSignal }, { createDashboard, UI_PATH }] =
+      await Promise.all([
+        import("./src/mcp/http_auth.ts"),
+        import("./src/mcp/http_run.ts"),
+        import("./src/ui/dashboard.ts"),
+      ]);
     const token = resolveHttpToken(config.httpToken, { noAuth: flags["no-auth"] === true });
+    const dashboard = createDashboard({
+      app,
+      access: token === undefined ? { kind: "open" } : { kind: "token", token },
+    });
     const stopped = serveHttpUntilSignal(
       (use) => createMcpServer(app, { notifyCatalogChanges: use === "session" }),
       {
@@ -113,6 +119,7 @@ async function serve(
         bodyTimeoutMs: config.httpBodyTimeoutMs,
         watchCatalog: (changed) =>
           void app().then(({ definitions }) => watchCatalog(definitions, changed)),
+        dashboard: { path: UI_PATH, ...dashboard },
       },
       launcherGone,
     );

@@ -26,6 +26,8 @@ const TEST_FLAGS = [
   "--allow-write",
   "--allow-run",
   "--allow-net=127.0.0.1",
+  // playwright-core (the dashboard's browser tests) asks for these when it loads.
+  "--allow-sys=homedir,osRelease",
 ];
 
 const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;

@@ -13,11 +13,14 @@ import { WorkflowEngine } from "./engine/engine.ts";
 import { log } from "./log.ts";
 import { startRetention } from "./retention.ts";
 import { openStore, storeLocation } from "./store/open.ts";
+import type { Store } from "./store/types.ts";
 
 /** The assembled application. */
 export interface App {
   engine: WorkflowEngine;
   definitions: DefinitionRegistry;
+  /** The store the engine writes through (the dashboard reads runs from it). */
+  store: Store;
   /** Stop watching files and close the database. */
   close(): Promise<void>;
 }
@@ -53,6 +56,7 @@ export async function openApp(
   return {
     engine: new WorkflowEngine({ definitions, store, decider }),
     definitions,
+    store,
     async close() {
       watcher?.close();
       await retention?.stop();

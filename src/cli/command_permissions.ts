@@ -6,7 +6,8 @@
  * `migrate-db` gets both the SQLite file's folder and the PostgreSQL server. `show`, `export`,
  * `prune` and `import` work on stored runs alone: the database and nothing else (no workflows
  * folder), plus the file `import` reads. A SQLite database needs its folder writable even to be
- * read (WAL's `-shm` file, migrations). Serving needs what the server needs.
+ * read (WAL's `-shm` file, migrations). `ui` reads the workflows and the database and listens on
+ * its loopback address. Serving needs what the server needs.
  *
  * @example
  * ```ts
@@ -16,7 +17,9 @@
  */
 import { resolve } from "node:path";
 import type { Config } from "../config.ts";
+import { bindPermission, parseBindAddress } from "../mcp/http_bind.ts";
 import { ENV_FLAG, permissionFlags, withRealPath } from "../permissions.ts";
+import { DEFAULT_UI_ADDRESS } from "./ui_address.ts";
 
 /** Commands that work on stored runs alone: no workflow files, no AI. */
 const RUN_COMMANDS: ReadonlySet<string> = new Set(["show", "export", "import", "prune"]);
@@ -28,10 +31,15 @@ const RUN_COMMANDS: ReadonlySet<string> = new Set(["show", "export", "import", "
 export function commandFlags(
   config: Config,
   positionals: string[],
-  values: { instance?: string },
+  values: { instance?: string; http?: string },
 ): string[] | undefined {
   const [command = "serve", dir] = positionals;
   if (command === "serve") return undefined;
+  if (command === "ui") {
+    // The database and the workflows (to draw them), the loopback address; no AI host.
+    const bind = parseBindAddress(values.http ?? DEFAULT_UI_ADDRESS);
+    return permissionFlags({ ...config, aiProvider: "stub" }, { httpBind: bindPermission(bind) });
+  }
   if (RUN_COMMANDS.has(command)) {
     // Only the database (and for `import`, the file named; `-` is standard input).
     const file = command === "import" && dir !== undefined && dir !== "-" ? [resolve(dir)] : [];

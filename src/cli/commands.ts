@@ -42,7 +42,10 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               the whole run on stdout: JSON (for import) or a
                                               Markdown report
   orchestrator-mcp-server import FILE|-        add an exported run (JSON) to the database
-                                              (a run already there is skipped)`;
+                                              (a run already there is skipped)
+  orchestrator-mcp-server ui [--http 127.0.0.1:PORT]
+                                              the web dashboard on this machine (default
+                                              127.0.0.1:8809): prints a one-time login URL`;
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -110,6 +113,11 @@ export async function runAuthoringCommand(
       atMost(command, args, 1, "import FILE|-");
       const { importCommand } = await import("./import.ts");
       return await importCommand(config, args[0]);
+    }
+    case "ui": {
+      atMost(command, args, 0, "ui [--http 127.0.0.1:PORT]");
+      const { uiCommand } = await import("./ui.ts");
+      return await uiCommand(config, values.http as string | undefined);
     }
     default:
       throw new OrchestratorError(`Unknown command '${command}'. Run with --help for usage.`);

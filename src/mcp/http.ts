@@ -62,6 +62,13 @@ export interface HttpOptions {
    * own clients.
    */
   watchCatalog?: (changed: () => void) => void;
+  /** The web dashboard, served on the same listener under its `path` (`/ui`). */
+  dashboard?: {
+    path: string;
+    handle(request: Request): Promise<Response>;
+    /** End its open streams at shutdown. */
+    close(): void;
+  };
 }
 
 /** A running HTTP endpoint. */
@@ -211,7 +218,14 @@ export function serveHttp(
     if (draining) {
       return jsonRpcErrorResponse(503, "The server is shutting down; reconnect when it is back.");
     }
-    if (new URL(request.url).pathname !== MCP_PATH) {
+    const { pathname } = new URL(request.url);
+    const { dashboard } = options;
+    if (dashboard && (pathname === dashboard.path || pathname.startsWith(`${dashboard.path}/`))) {
+      // The dashboard checks its own session and Origin; the Host check guards it too.
+      return (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
+        await dashboard.handle(request);
+    }
+    if (pathname !== MCP_PATH) {
       return jsonRpcErrorResponse(404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
     }
     const refused = (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
@@ -240,6 +254,7 @@ export function serveHttp(
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       draining = true;
+      options.dashboard?.close();
       const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
       if (!await inFlight.idle(drainMs)) {
         log.warn(`HTTP: calls still running after ${drainMs} ms; closing anyway.`);

@@ -15,7 +15,7 @@ import { log } from "../log.ts";
 import { type HttpOptions, serveHttp, type ServerUse } from "./http.ts";
 
 /** Signals that stop the server (Windows has no SIGTERM; SIGBREAK is its Ctrl-Break). */
-const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
+export const STOP_SIGNALS: Deno.Signal[] = Deno.build.os === "windows"
   ? ["SIGINT", "SIGBREAK"]
   : ["SIGINT", "SIGTERM"];
 

@@ -1,0 +1,151 @@
+/**
+ * What each dashboard page does with its request, given a logged-in session: read through the
+ * application's store and definitions, act through its engine (cancel) or the shared prune, and
+ * answer with a page, a redirect or a live stream.
+ *
+ * @example
+ * ```ts
+ * const pages = new DashboardPages(app, new LiveStreams(1000));
+ * return await pages.runs(url, session);
+ * ```
+ * @module
+ */
+import type { App } from "../app.ts";
+import { PinnedDefinitions } from "../engine/pinned.ts";
+import { OrchestratorError, UnknownWorkflowError } from "../errors.ts";
+import { pruneAll } from "../store/prune.ts";
+import { FINISHED_STATUSES } from "../store/types.ts";
+import type { LiveStreams } from "./live.ts";
+import { layout } from "./pages/layout.ts";
+import {
+  previewPrune,
+  pruneFilter,
+  prunePage,
+  type PruneRequest,
+  pruneRequest,
+} from "./pages/prune.ts";
+
+/** What the Prune page shows besides the form token and the workflow names. */
+type PruneOptions = Omit<Parameters<typeof prunePage>[0], "csrf" | "workflows">;
+import { loadRun, runDetails, runPage } from "./pages/run.ts";
+import { loadRuns, runsFilter, runsPage, runsSignature, runsTable } from "./pages/runs.ts";
+import { workflowPage, workflowsPage } from "./pages/workflows.ts";
+import { htmlResponse, redirect, SECURITY_HEADERS } from "./responses.ts";
+import type { Session } from "./session.ts";
+
+/** The pages of the dashboard over one application. */
+export class DashboardPages {
+  readonly #app: App;
+  readonly #live: LiveStreams;
+  readonly #pinned: PinnedDefinitions;
+
+  constructor(app: App, live: LiveStreams) {
+    this.#app = app;
+    this.#live = live;
+    this.#pinned = new PinnedDefinitions(app.store, app.definitions);
+  }
+
+  #workflowNames(): string[] {
+    return this.#app.definitions.list().map((entry) => entry.name);
+  }
+
+  async runs(url: URL, session: Session): Promise<Response> {
+    const filter = runsFilter(url);
+    const data = await loadRuns(this.#app.store, filter);
+    return htmlResponse(layout({
+      title: "Runs",
+      nav: "runs",
+      csrf: session.csrf,
+      body: runsPage(data, filter, this.#workflowNames()),
+    }));
+  }
+
+  liveRuns(request: Request, url: URL): Response {
+    const filter = runsFilter(url);
+    return this.#live.respond(request, async () => {
+      const data = await loadRuns(this.#app.store, filter);
+      return { signature: runsSignature(data), render: () => runsTable(data, filter) };
+    }, SECURITY_HEADERS);
+  }
+
+  async run(id: string, session: Session): Promise<Response> {
+    const run = await loadRun(this.#app.store, this.#pinned, id);
+    return htmlResponse(layout({
+      title: `Run ${id.slice(0, 8)}`,
+      nav: "runs",
+      csrf: session.csrf,
+      body: runPage(run, session.csrf),
+    }));
+  }
+
+  liveRun(request: Request, id: string, session: Session): Response {
+    return this.#live.respond(request, async () => {
+      const run = await loadRun(this.#app.store, this.#pinned, id);
+      return {
+        signature: String(run.instance.version),
+        render: () => runDetails(run, session.csrf),
+        done: FINISHED_STATUSES.has(run.instance.status),
+      };
+    }, SECURITY_HEADERS);
+  }
+
+  /** Cancel through the engine, as `cancel_workflow` does. */
+  async cancel(id: string): Promise<Response> {
+    await this.#app.engine.cancel(id, "cancelled from the dashboard");
+    return redirect(`/ui/runs/${encodeURIComponent(id)}`);
+  }
+
+  workflows(session: Session): Response {
+    return htmlResponse(layout({
+      title: "Workflows",
+      nav: "workflows",
+      csrf: session.csrf,
+      body: workflowsPage(this.#app.definitions.list()),
+    }));
+  }
+
+  workflow(name: string, session: Session): Response {
+    const entry = this.#app.definitions.list().find((e) => e.name === name);
+    if (!entry) throw new UnknownWorkflowError(name, this.#workflowNames());
+    return htmlResponse(layout({
+      title: name,
+      nav: "workflows",
+      csrf: session.csrf,
+      body: workflowPage(entry),
+    }));
+  }
+
+  async prune(url: URL, session: Session): Promise<Response> {
+    const render = (options: PruneOptions, status = 200) =>
+      htmlResponse(
+        layout({
+          title: "Prune",
+          nav: "prune",
+          csrf: session.csrf,
+          body: prunePage({ ...options, csrf: session.csrf, workflows: this.#workflowNames() }),
+        }),
+        status,
+      );
+    const deleted = url.searchParams.get("deleted");
+    let request: PruneRequest | undefined;
+    try {
+      request = pruneRequest(url.searchParams);
+      if (!request) return render({ deleted: deleted === null ? undefined : Number(deleted) });
+      return render({ request, preview: await previewPrune(this.#app.store, request) });
+    } catch (error) {
+      if (!(error instanceof OrchestratorError)) throw error;
+      return render({ request, error: error.message }, 400);
+    }
+  }
+
+  /** Delete what the confirmed form selects, in batches, as `prune` does. */
+  async pruneNow(form: FormData): Promise<Response> {
+    const params = new URLSearchParams();
+    for (const [key, value] of form) if (typeof value === "string") params.append(key, value);
+    const request = pruneRequest(params);
+    if (!request) throw new OrchestratorError("Say how old the runs to prune are (older than).");
+    const { deleted } = await pruneAll(this.#app.store, pruneFilter(request));
+    if (deleted > 0) await this.#app.store.reclaimSpace();
+    return redirect(`/ui/prune?deleted=${deleted}`);
+  }
+}
