@@ -12,6 +12,7 @@
 import { join } from "node:path";
 import { BUILTIN_WORKFLOWS } from "../tests/helpers/server.ts";
 import { measureColdStart } from "./cold_start.ts";
+import { measureDashboard } from "./dashboard.ts";
 import { measureDefinitions } from "./definitions.ts";
 import { writeLoopWorkflow } from "./fixtures.ts";
 import { measureOverhead } from "./overhead.ts";
@@ -52,6 +53,7 @@ if (import.meta.main) {
       ...await section("scale", () => measureScale(workflowsDir, tempDir)),
       ...await section("PostgreSQL", () => measurePostgres(workflowsDir, tempDir)),
       ...await section("definitions", () => measureDefinitions(tempDir)),
+      ...await section("dashboard", () => measureDashboard(workflowsDir, tempDir)),
       ...await section("prompt size", promptSize),
     ];
     console.log(
