@@ -8,11 +8,14 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { cpSync } from "node:fs";
+import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
 import type { Page } from "playwright-core";
 import { advanceToEnd, type StepResponse } from "../helpers/advance.ts";
 import { connectHttp, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
-import { call } from "../helpers/server.ts";
+import { BUILTIN_WORKFLOWS, call } from "../helpers/server.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
 import { launchChromium, screenshot } from "./browser.ts";
 
 /** Markup an attacker might put in a report or the context; `window.__xss` stays unset. */
@@ -35,10 +38,24 @@ function advance(
   });
 }
 
+/** The built-in JOKE_GENERATOR and SAVE, and a workflow whose index lists a step with no file. */
+function workflowsWithABrokenOne(): string {
+  const root = Deno.makeTempDirSync({ prefix: "orch-ui-workflows-" });
+  for (const name of ["JOKE_GENERATOR", "SAVE"]) {
+    cpSync(join(BUILTIN_WORKFLOWS, name), join(root, name), { recursive: true });
+  }
+  writeWorkflow(root, "BROKEN_EXAMPLE", {
+    "index.md":
+      "# Broken example\n\nA workflow with a mistake.\n\n# Steps\n\n- [first](steps/first.md)\n",
+  });
+  return root;
+}
+
 const xss = (page: Page) => page.evaluate(() => (window as { __xss?: number }).__xss);
 
 Deno.test("dashboard: tokens, live runs, timeline and path, cancel, prune, escaping", async (t) => {
-  const server = await spawnHttpServer({ env: { MCP_HTTP_TOKEN: TEST_TOKEN } });
+  const workflowsDir = workflowsWithABrokenOne();
+  const server = await spawnHttpServer({ env: { MCP_HTTP_TOKEN: TEST_TOKEN }, workflowsDir });
   const base = server.url.replace(/\/mcp$/, "");
   const client = await connectHttp(server.url, { token: TEST_TOKEN });
   const browser = await launchChromium();
@@ -147,6 +164,9 @@ Deno.test("dashboard: tokens, live runs, timeline and path, cancel, prune, escap
     await t.step("workflows: validity, steps and the graph drawn", async () => {
       await page.goto(`${base}/ui/workflows`);
       assert.match(await page.locator('[data-workflow="JOKE_GENERATOR"]').innerText(), /valid/);
+      const broken = await page.locator('[data-workflow="BROKEN_EXAMPLE"]').innerText();
+      assert.match(broken, /invalid: 1 error/);
+      assert.match(broken, /BROKEN_EXAMPLE\/index\.md:7 .*first/);
       await screenshot(page, "workflows");
       await page.goto(`${base}/ui/workflows/JOKE_GENERATOR`);
       assert.equal(await page.locator("svg.graph g.node").count(), 7); // start, 5 steps, FINISH
@@ -183,5 +203,6 @@ Deno.test("dashboard: tokens, live runs, timeline and path, cancel, prune, escap
     await browser.close();
     await client.close();
     await server.stop();
+    Deno.removeSync(workflowsDir, { recursive: true });
   }
 });

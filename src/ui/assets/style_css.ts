@@ -48,6 +48,7 @@ nav.main a[aria-current="page"] { background: var(--accent); color: var(--accent
 main { max-width: 76rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.45rem; margin: 0.4rem 0 0.8rem; overflow-wrap: anywhere; }
 h2 { font-size: 1.1rem; margin: 1.4rem 0 0.6rem; }
+.panel > :first-child { margin-top: 0; }
 .panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px;
   padding: 0.9rem 1rem; margin-bottom: 1rem; }
 .muted { color: var(--muted); }

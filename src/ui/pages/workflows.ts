@@ -38,6 +38,22 @@ function description(entry: WorkflowEntry): string {
   return entry.valid ? entry.definition.description : entry.description;
 }
 
+function workflowCard(entry: WorkflowEntry): Html {
+  const steps = stepNames(entry);
+  const href = workflowHref(entry.name);
+  const runs = `/ui/runs?workflow=${encodeURIComponent(entry.name)}`;
+  const errors = entry.valid ? "" : errorList(entry.errors);
+  const count = `${steps.length} ${steps.length === 1 ? "step" : "steps"}`;
+  return html`<section class="panel card" data-workflow="${entry.name}">
+    <div class="row spread"><h2><a href="${href}">${entry.name}</a></h2>${validity(entry)}</div>
+    <p>${description(entry)}</p>${errors}
+    <p class="small muted">${count}: ${steps.join(" → ")}</p>
+    <p class="row small"><a href="${href}">${
+    entry.valid ? "Graph" : "Details"
+  }</a><a href="${runs}">Runs</a></p>
+  </section>`;
+}
+
 /** The list of every workflow. */
 export function workflowsPage(entries: readonly WorkflowEntry[]): Html {
   if (entries.length === 0) {
@@ -48,25 +64,7 @@ export function workflowsPage(entries: readonly WorkflowEntry[]): Html {
   }
   return html`
     <h1>Workflows</h1>
-    <div class="cards">${entries.map((entry) =>
-      html`
-        <section class="panel card"
-          data-workflow="${entry.name}"><div class="row spread"><h2><a href="${workflowHref(
-            entry.name,
-          )}">${entry.name}</a></h2>${validity(entry)}</div><p>${description(
-            entry,
-          )}</p>${entry.valid ? "" : errorList(entry.errors)}<p class="small muted">${stepNames(
-            entry,
-          )
-            .length} steps: ${stepNames(entry).join(
-              " → ",
-            )}</p><p class="row small"><a href="${workflowHref(
-              entry.name,
-            )}">Graph</a><a href="/ui/runs?workflow=${encodeURIComponent(
-              entry.name,
-            )}">Runs</a></p></section>
-      `
-    )}</div>
+    <div class="cards">${entries.map(workflowCard)}</div>
   `;
 }
 
