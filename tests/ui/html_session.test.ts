@@ -1,0 +1,53 @@
+/**
+ * The dashboard's escaping and sessions, in process: every interpolated value is escaped unless
+ * built by `html`; a one-time token logs in once; a wrong token never; each session has its own
+ * form token; the cookie is HttpOnly and SameSite=Strict.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { html } from "../../src/ui/html.ts";
+import { SESSION_COOKIE, UiSessions } from "../../src/ui/session.ts";
+
+Deno.test("html escapes text in content and attributes, keeps markup it built", () => {
+  const payload = `<script>alert("x")</script>&'`;
+  const inner = html`<b>${payload}</b>`;
+  const page = html`<p title="${payload}">${inner}${[payload, 3, null, false]}</p>`;
+  assert.equal(
+    page.text,
+    `<p title="&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;"><b>&lt;script&gt;` +
+      `alert(&quot;x&quot;)&lt;/script&gt;&amp;&#39;</b>&lt;script&gt;alert(&quot;x&quot;)&lt;/script` +
+      `&gt;&amp;&#39;3</p>`,
+  );
+});
+
+Deno.test("a one-time token logs in once; sessions are found by their cookie", () => {
+  const sessions = new UiSessions({ kind: "one-time", token: "t0ken-one-time-0123456789" });
+  assert.equal(sessions.login("wrong"), undefined);
+  const session = sessions.login("t0ken-one-time-0123456789");
+  assert.ok(session);
+  assert.equal(sessions.login("t0ken-one-time-0123456789"), undefined);
+  const cookie = sessions.cookieFor(session);
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+  const request = (value: string) =>
+    new Request("http://127.0.0.1/ui/runs", { headers: { cookie: value } });
+  assert.equal(sessions.find(request(`${SESSION_COOKIE}=${session.id}`)), session);
+  assert.equal(sessions.find(request(`${SESSION_COOKIE}=forged`)), undefined);
+  sessions.end(session);
+  assert.equal(sessions.find(request(`${SESSION_COOKIE}=${session.id}`)), undefined);
+});
+
+Deno.test("the server's token logs in any number of times, each session its own form token", () => {
+  const sessions = new UiSessions({ kind: "token", token: "server-token-0123456789" });
+  const a = sessions.login("server-token-0123456789");
+  const b = sessions.login("server-token-0123456789");
+  assert.ok(a && b);
+  assert.notEqual(a.csrf, b.csrf);
+  const bearer = sessions.find(
+    new Request("http://127.0.0.1/ui/runs", {
+      headers: { authorization: "Bearer server-token-0123456789" },
+    }),
+  );
+  assert.equal(bearer?.csrf, ""); // reads pages, never posts a form
+  assert.equal(sessions.login("server-token-012345678"), undefined);
+});
