@@ -9,11 +9,12 @@ import {
   clearLibraryEnv,
   type Config,
   loadConfig,
+  logSettings,
   readEnv,
 } from "./src/config.ts";
 import type { App } from "./src/app.ts";
 import { ConfigError, OrchestratorError } from "./src/errors.ts";
-import { log, setLogLevel } from "./src/log.ts";
+import { configureLog, log } from "./src/log.ts";
 import { connectStdio, createMcpServer, watchCatalog } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
 import { CLI_OPTIONS } from "./src/cli/options.ts";
@@ -48,6 +49,8 @@ Options (each also an environment variable):
   --ai-endpoint URL      AI_SERVICE_ENDPOINT       base URL of the AI API
   --ai-timeout-ms N      AI_REQUEST_TIMEOUT_MS     (default 30000)
   --log-level LEVEL      LOG_LEVEL                 debug | info | warn | error
+  --log-format FORMAT    LOG_FORMAT                text (default) or json: one JSON object
+                                                   per stderr line
   --retention-days N     WORKFLOW_RETENTION_DAYS   serving, delete finished runs that finished
                                                    more than N days ago (at start, then daily)
   --http HOST:PORT                                 serve over HTTP instead of stdio
@@ -63,6 +66,13 @@ Options (each also an environment variable):
   -h, --help             this text
   -V, --version          print the version
 `;
+
+/** Said once when `serve` on stdio finds a person at a terminal rather than an MCP client. */
+const STDIO_TERMINAL_NOTICE =
+  "this is an MCP server: it speaks MCP (JSON-RPC) on stdin/stdout and is waiting for a " +
+  "client, so typing here does nothing useful. Configure it in an MCP client (see the README), " +
+  "or try it in the MCP Inspector: npx @modelcontextprotocol/inspector deno task start " +
+  "(from this checkout). Ctrl-C stops it.";
 
 /**
  * A loader of the application: the first call imports and opens it, later calls return the same
@@ -81,7 +91,7 @@ async function serve(
   flags: Record<string, string | boolean | string[] | undefined>,
 ): Promise<void> {
   const config = loadConfig(readEnv(), flags as Record<string, string>);
-  setLogLevel(config.logLevel);
+  configureLog(logSettings(config));
   if (flags["no-auth"] && flags.http === undefined) {
     throw new OrchestratorError("--no-auth only applies to --http HOST:PORT; remove it for stdio.");
   }
@@ -128,6 +138,7 @@ async function serve(
   } else {
     // The client closing stdin ends the session once its calls are answered (the transport then
     // closes the server, whose file watcher would otherwise keep us alive).
+    if (Deno.stdin.isTerminal()) log.always("info", STDIO_TERMINAL_NOTICE);
     const stdio = connectStdio(() => createMcpServer(app), { onAnswered: () => void app() });
     launcherGone.addEventListener("abort", () => void stdio.close(), { once: true });
     await stdio.closed;

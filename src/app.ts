@@ -8,6 +8,7 @@ import type { Config } from "./config.ts";
 import { createDecisionMaker } from "./decide/select.ts";
 import { isInside } from "./definitions/files.ts";
 import { DefinitionRegistry } from "./definitions/registry.ts";
+import { logDefinitionLoad } from "./definitions/load_log.ts";
 import { watchDefinitions } from "./definitions/watch.ts";
 import { WorkflowEngine } from "./engine/engine.ts";
 import { log } from "./log.ts";
@@ -31,7 +32,7 @@ export async function openApp(
   options: { watch?: boolean } = {},
 ): Promise<App> {
   const decider = createDecisionMaker(config);
-  const definitions = new DefinitionRegistry(config.definitionsDir);
+  const definitions = new DefinitionRegistry(config.definitionsDir, { onLoad: logDefinitionLoad });
   const store = await openStore(config);
   const usesFile = config.dbUrl === undefined;
   const watcher = options.watch
@@ -50,6 +51,14 @@ export async function openApp(
     `decision maker: ${decider.name} (${config.aiProviderReason}); workflows: ` +
       `${config.definitionsDir}; database: ${storeLocation(config)}`,
   );
+  // Invalid workflows are reported at start, not only when a client first lists them.
+  const scan = setTimeout(() => {
+    try {
+      definitions.list();
+    } catch (error) {
+      log.warn(`could not read the workflows in ${config.definitionsDir}: ${error}`);
+    }
+  }, 0);
   const retention = config.retentionDays === undefined
     ? undefined
     : startRetention(store, config.retentionDays);
@@ -58,6 +67,7 @@ export async function openApp(
     definitions,
     store,
     async close() {
+      clearTimeout(scan);
       watcher?.close();
       await retention?.stop();
       await store.close();

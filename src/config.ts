@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { fileURLToPath } from "node:url";
 import { ConfigError } from "./errors.ts";
+import { LOG_FORMATS, type LogFormat, type LogSettings } from "./log.ts";
 
 /**
  * Absolute path of the built-in workflows shipped with the server. With `deno run` it is the
@@ -55,6 +56,7 @@ export const ENV_VARS = [
   "AI_REQUEST_TIMEOUT_MS",
   "USE_STUB_AI_CLIENT",
   "LOG_LEVEL",
+  "LOG_FORMAT",
   "MCP_HTTP_TOKEN",
   "MCP_HTTP_SESSION_IDLE_MS",
   "MCP_HTTP_BODY_TIMEOUT_MS",
@@ -99,6 +101,7 @@ export const FLAG_TO_ENV: Readonly<Record<string, EnvVar>> = {
   "ai-endpoint": "AI_SERVICE_ENDPOINT",
   "ai-timeout-ms": "AI_REQUEST_TIMEOUT_MS",
   "log-level": "LOG_LEVEL",
+  "log-format": "LOG_FORMAT",
   "session-idle-ms": "MCP_HTTP_SESSION_IDLE_MS",
   "body-timeout-ms": "MCP_HTTP_BODY_TIMEOUT_MS",
   "retention-days": "WORKFLOW_RETENTION_DAYS",
@@ -129,6 +132,8 @@ export interface Config {
   aiServiceApiKey?: string;
   aiRequestTimeoutMs: number;
   logLevel: "debug" | "info" | "warn" | "error";
+  /** `text` lines for people, `json` (one object per line) for log collectors. */
+  logFormat: LogFormat;
   /** Bearer token HTTP clients must send (`serve --http`); generated at start-up when unset. */
   httpToken?: string;
   /** An HTTP session (2025-era client) unused for this long is closed (ms). */
@@ -170,6 +175,7 @@ const rawSchema = z.object({
   AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   USE_STUB_AI_CLIENT: z.string().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  LOG_FORMAT: z.enum(LOG_FORMATS, { error: "expected text or json" }).default("text"),
   MCP_HTTP_TOKEN: z.string().regex(
     /^[A-Za-z0-9._~+/=-]{16,}$/,
     "use at least 16 characters from A-Z a-z 0-9 . _ ~ + / = - (e.g. `openssl rand -hex 32`)",
@@ -178,6 +184,24 @@ const rawSchema = z.object({
   MCP_HTTP_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
   WORKFLOW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).optional(),
 });
+
+/**
+ * The configured values that must never be logged: the AI API key, the HTTP bearer token, and the
+ * PostgreSQL URL with its password (as written and URL-decoded).
+ */
+export function configSecrets(config: Config): string[] {
+  const secrets = [config.aiServiceApiKey, config.httpToken];
+  if (config.dbUrl) {
+    const { password } = new URL(config.dbUrl);
+    secrets.push(config.dbUrl, password, decodeURIComponent(password));
+  }
+  return secrets.filter((secret): secret is string => !!secret);
+}
+
+/** The logger's settings for `config`: its level, its format and the secrets to hide. */
+export function logSettings(config: Config): LogSettings {
+  return { level: config.logLevel, format: config.logFormat, secrets: configSecrets(config) };
+}
 
 /** Read the variables of `ENV_VARS` from the process environment (empty strings count as unset). */
 export function readEnv(): Partial<Record<EnvVar, string>> {
@@ -203,6 +227,7 @@ export function loadConfig(
     if (value !== undefined) merged[name] = value;
   }
   if (merged.LOG_LEVEL) merged.LOG_LEVEL = merged.LOG_LEVEL.toLowerCase();
+  if (merged.LOG_FORMAT) merged.LOG_FORMAT = merged.LOG_FORMAT.toLowerCase();
   if (merged.AI_PROVIDER) merged.AI_PROVIDER = merged.AI_PROVIDER.toLowerCase();
   if (merged.WORKFLOW_DB_SYNCHRONOUS) {
     merged.WORKFLOW_DB_SYNCHRONOUS = merged.WORKFLOW_DB_SYNCHRONOUS.toUpperCase();
@@ -273,6 +298,7 @@ export function loadConfig(
     aiServiceApiKey: apiKey,
     aiRequestTimeoutMs: raw.AI_REQUEST_TIMEOUT_MS,
     logLevel: raw.LOG_LEVEL,
+    logFormat: raw.LOG_FORMAT,
     httpToken: raw.MCP_HTTP_TOKEN,
     httpSessionIdleMs: raw.MCP_HTTP_SESSION_IDLE_MS,
     httpBodyTimeoutMs: raw.MCP_HTTP_BODY_TIMEOUT_MS,

@@ -10,8 +10,9 @@
  * ```
  * @module
  */
-import { loadConfig, readEnv } from "../config.ts";
+import { loadConfig, logSettings, readEnv } from "../config.ts";
 import { OrchestratorError } from "../errors.ts";
+import { configureLog } from "../log.ts";
 import { graphCommand } from "./graph.ts";
 import { instancesCommand } from "./instances.ts";
 import { listCommand } from "./list.ts";
@@ -64,6 +65,7 @@ export async function runAuthoringCommand(
   args: string[],
 ): Promise<number> {
   const config = loadConfig(readEnv(), values as Record<string, string>);
+  configureLog(logSettings(config));
   const json = values.json === true;
   switch (command) {
     case "validate":

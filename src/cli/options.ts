@@ -16,6 +16,7 @@ export const CLI_OPTIONS = {
   "ai-endpoint": { type: "string" },
   "ai-timeout-ms": { type: "string" },
   "log-level": { type: "string" },
+  "log-format": { type: "string" },
   "session-idle-ms": { type: "string" },
   "body-timeout-ms": { type: "string" },
   http: { type: "string" },

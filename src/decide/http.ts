@@ -43,7 +43,7 @@ function transientForStatus(
   retryAfter: string | null,
 ): TransientError | undefined {
   const retryable = status === 408 || status === 429 || status >= 500;
-  return retryable ? new TransientError(message, parseRetryAfter(retryAfter)) : undefined;
+  return retryable ? new TransientError(message, parseRetryAfter(retryAfter), status) : undefined;
 }
 
 function hint(status: number): string {

@@ -10,7 +10,7 @@
  * @module
  */
 import { DecisionError } from "../errors.ts";
-import { log } from "../log.ts";
+import { log, type LogFields, redact } from "../log.ts";
 import { InvalidAnswerError, parseDecision } from "./output.ts";
 import { buildPrompt, decisionJsonSchema } from "./prompt.ts";
 import { type RetryPolicy, withRetries } from "./retry.ts";
@@ -80,9 +80,10 @@ export class LlmDecisionMaker implements DecisionMaker {
     const prompt = buildPrompt(input);
     const schema = decisionJsonSchema(input.workflow);
     const messages: ChatMessage[] = [{ role: "user", text: prompt.user }];
-    const warn = (message: string): void => {
-      log.warn(message);
-      call.progress?.(message);
+    const warn = (message: string, fields?: LogFields): void => {
+      log.warn(message, fields);
+      // The client sees it too: an API that echoes the request must not hand it our key.
+      call.progress?.(redact(message));
     };
     call.progress?.(`Asking ${label} for the step after '${input.currentStep.name}'.`);
     let tokensIn: number | undefined;
@@ -95,8 +96,12 @@ export class LlmDecisionMaker implements DecisionMaker {
           describe: label,
           policy: this.#options.policy,
           signal: call.signal,
-          onRetry: ({ attempt, maxAttempts, delayMs, reason }) => {
-            warn(`${label}: ${reason}; attempt ${attempt}/${maxAttempts} in ${delayMs} ms.`);
+          onRetry: ({ attempt, maxAttempts, delayMs, reason, status }) => {
+            warn(`${label}: ${reason}; attempt ${attempt}/${maxAttempts} in ${delayMs} ms.`, {
+              attempt,
+              status,
+              wait_ms: delayMs,
+            });
           },
         },
       );

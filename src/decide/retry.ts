@@ -14,9 +14,12 @@
  */
 import { DecisionError, OrchestratorError } from "../errors.ts";
 
-/** A failure worth retrying (HTTP 429/5xx, a network error); `retryAfterMs` from `Retry-After`. */
+/**
+ * A failure worth retrying (HTTP 429/5xx, a network error); `retryAfterMs` from `Retry-After`,
+ * `status` the HTTP status (none for a network error).
+ */
 export class TransientError extends Error {
-  constructor(message: string, readonly retryAfterMs?: number) {
+  constructor(message: string, readonly retryAfterMs?: number, readonly status?: number) {
     super(message);
   }
 }
@@ -41,6 +44,19 @@ const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxTotalWaitMs: 20_000,
 };
 
+/** What `RetryOptions.onRetry` is told before a retry. */
+export interface RetryInfo {
+  /** The attempt about to be made (2 for the first retry). */
+  attempt: number;
+  maxAttempts: number;
+  /** The wait before it. */
+  delayMs: number;
+  /** The failure's message. */
+  reason: string;
+  /** The failed attempt's HTTP status (none for a network error). */
+  status?: number;
+}
+
 /** What `withRetries` needs besides the request itself. */
 export interface RetryOptions {
   /** Per-request timeout (`AI_REQUEST_TIMEOUT_MS`). */
@@ -51,9 +67,7 @@ export interface RetryOptions {
   /** The caller's cancellation. */
   signal?: AbortSignal;
   /** Told before each retry (for logs and progress notifications). */
-  onRetry?: (
-    info: { attempt: number; maxAttempts: number; delayMs: number; reason: string },
-  ) => void;
+  onRetry?: (info: RetryInfo) => void;
 }
 
 function backoff(policy: RetryPolicy, retry: number): number {
@@ -134,6 +148,7 @@ export async function withRetries<T>(
       maxAttempts: policy.maxAttempts,
       delayMs,
       reason: failure.message,
+      status: failure.status,
     });
     try {
       await sleep(delayMs, options.signal);

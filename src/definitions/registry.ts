@@ -28,6 +28,11 @@ const MAX_SIGNATURE_ENTRIES = 5_000;
 export interface RegistryOptions {
   /** Minimum time between two checks of the disk for one workflow or the listing (ms). */
   recheckMs?: number;
+  /**
+   * Told about a workflow read for the first time (`reloaded` false) and whenever it is read again
+   * with different content (`reloaded` true), for the server's log.
+   */
+  onLoad?: (entry: WorkflowEntry, reloaded: boolean) => void;
 }
 
 interface CachedEntry {
@@ -40,16 +45,20 @@ interface CachedEntry {
 export class DefinitionRegistry implements Definitions {
   readonly rootDir: string;
   readonly #recheckMs: number;
+  readonly #onLoad: RegistryOptions["onLoad"];
   readonly #cache = new Map<string, CachedEntry>();
   #names: string[] = [];
   #rootReal = "";
   #listedAt = -Infinity;
   readonly #listeners = new Set<() => void>();
+  /** What each workflow last loaded as (hash or errors), to tell real reloads from re-reads. */
+  readonly #loaded = new Map<string, string>();
 
   /** @param rootDir the definitions directory (one folder per workflow) */
   constructor(rootDir: string, options: RegistryOptions = {}) {
     this.rootDir = path.resolve(rootDir);
     this.#recheckMs = options.recheckMs ?? DEFAULT_RECHECK_MS;
+    this.#onLoad = options.onLoad;
   }
 
   /** Every workflow folder, valid or not, sorted by name. */
@@ -132,7 +141,17 @@ export class DefinitionRegistry implements Definitions {
     }
     const entry = loadWorkflow(this.rootDir, name);
     this.#cache.set(name, { entry, signature, checkedAt: now });
+    this.#tellLoaded(entry);
     return entry;
+  }
+
+  /** Tell `onLoad` about a workflow read for the first time, or whose content changed. */
+  #tellLoaded(entry: WorkflowEntry): void {
+    const content = entry.valid ? entry.definition.hash : JSON.stringify(entry.errors);
+    const before = this.#loaded.get(entry.name);
+    if (before === content) return;
+    this.#loaded.set(entry.name, content);
+    this.#onLoad?.(entry, before !== undefined);
   }
 }
 

@@ -14,6 +14,7 @@
  * @module
  */
 import * as path from "node:path";
+import { log } from "../log.ts";
 import { withRealPath } from "../permissions.ts";
 import { isInside } from "./files.ts";
 
@@ -59,7 +60,7 @@ export function watchDefinitions(
   try {
     watcher = Deno.watchFs(rootDir, { recursive: true });
   } catch (error) {
-    console.error(
+    log.warn(
       `Not watching workflow definitions in ${rootDir} (${describe(error)}); changes are picked ` +
         "up by polling instead.",
     );
@@ -98,7 +99,7 @@ export function watchDefinitions(
     }
   })().catch((error) => {
     if (!closed) {
-      console.error(
+      log.warn(
         `Stopped watching workflow definitions in ${rootDir} (${describe(error)}); changes are ` +
           "picked up by polling instead.",
       );

@@ -145,9 +145,7 @@ async function jsonBody(request: Request, maxBytes: number, timeoutMs: number): 
 /** The `408` for a request whose body stalled: nothing more of it is read. */
 function bodyTimedOut(request: Request, info: Deno.ServeHandlerInfo, ms: number): Response {
   request.body?.cancel().catch(() => {});
-  log.warn(
-    `HTTP: ${clientAddress(info)} sent part of a request body and stalled for ${ms} ms: 408`,
-  );
+  logRefused(request, info, 408, `sent part of a request body and stalled for ${ms} ms`);
   const response = jsonRpcErrorResponse(
     408,
     `Request body not received within ${ms} ms of its headers, so the request was dropped. ` +
@@ -155,6 +153,25 @@ function bodyTimedOut(request: Request, info: Deno.ServeHandlerInfo, ms: number)
   );
   response.headers.set("connection", "close");
   return response;
+}
+
+/**
+ * The `warn` line of a refused request: why, and the method, path (without its query) and remote
+ * address; never a header value that could hold a credential.
+ */
+function logRefused(
+  request: Request,
+  info: Deno.ServeHandlerInfo,
+  status: number,
+  reason: string,
+): void {
+  const address = info.remoteAddr as Deno.Addr;
+  log.warn(`HTTP request refused: ${reason}`, {
+    status,
+    method: request.method,
+    path: new URL(request.url).pathname,
+    remote: "hostname" in address ? `${address.hostname}:${address.port}` : address.transport,
+  });
 }
 
 /** The address a request came from: the key of the per-client session bound. */
@@ -216,6 +233,7 @@ export function serveHttp(
 
   const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
     if (draining) {
+      logRefused(request, info, 503, "the server is shutting down");
       return jsonRpcErrorResponse(503, "The server is shutting down; reconnect when it is back.");
     }
     const { pathname } = new URL(request.url);
@@ -231,14 +249,25 @@ export function serveHttp(
     const refused = (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
       originValidationResponse(request, origins);
     if (refused) {
-      log.warn(
-        `HTTP: refused a ${request.method} from Origin ${request.headers.get("origin") ?? "-"} ` +
-          `Host ${request.headers.get("host") ?? "-"} (DNS-rebinding protection).`,
+      logRefused(
+        request,
+        info,
+        refused.status,
+        `Origin ${request.headers.get("origin") ?? "-"} Host ${
+          request.headers.get("host") ?? "-"
+        } ` +
+          "not allowed (DNS-rebinding protection)",
       );
       return refused;
     }
     const auth = gate ? await gate(request) : undefined;
-    if (auth instanceof Response) return auth;
+    if (auth instanceof Response) {
+      const reason = request.headers.has("authorization")
+        ? "wrong or malformed bearer token"
+        : "no Authorization header";
+      logRefused(request, info, auth.status, reason);
+      return auth;
+    }
     // Only POSTs carry calls; a GET is a long-lived notification stream that shutdown ends.
     const release = request.method === "POST" ? inFlight.track(info.completed) : undefined;
     return await route(request, info, auth, release);

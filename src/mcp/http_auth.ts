@@ -20,7 +20,7 @@ import {
   OAuthErrorCode,
   requireBearerAuth,
 } from "@modelcontextprotocol/server";
-import { log } from "../log.ts";
+import { configureLog, log } from "../log.ts";
 
 /** Resolves to the verified identity, or to the `401` response to send back. */
 export type AuthGate = (request: Request) => Promise<AuthInfo | Response>;
@@ -73,11 +73,13 @@ export function resolveHttpToken(
   }
   if (configured) return configured;
   const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
-  // Printed whatever LOG_LEVEL says: without it no client could connect.
-  console.error(
-    `[orchestrator] warn: MCP_HTTP_TOKEN is not set; generated a token for this run (shown only ` +
-      `once): ${token}\n  Clients must send 'Authorization: Bearer <token>'. Set MCP_HTTP_TOKEN ` +
-      "to keep one token across restarts.",
+  // Printed whatever LOG_LEVEL says: without it no client could connect. Hidden from then on.
+  log.always(
+    "warn",
+    `MCP_HTTP_TOKEN is not set; generated a token for this run (shown only once): ${token}\n  ` +
+      "Clients must send 'Authorization: Bearer <token>'. Set MCP_HTTP_TOKEN to keep one token " +
+      "across restarts.",
   );
+  configureLog({ secrets: [token] });
   return token;
 }

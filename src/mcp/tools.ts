@@ -8,7 +8,7 @@ import type { McpServer, ServerContext } from "@modelcontextprotocol/server";
 import type { z } from "zod";
 import { InputRequiredError, OrchestratorError } from "../errors.ts";
 import type { JsonObject } from "../json.ts";
-import { log } from "../log.ts";
+import { log, redact } from "../log.ts";
 import type { Report } from "../store/types.ts";
 import { decisionCall } from "./decision_call.ts";
 import howto from "./howto_create_workflow.md" with { type: "text" };
@@ -50,6 +50,30 @@ function errorText(error: unknown): string {
   log.error(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
   return `Internal error: ${error instanceof Error ? error.message : String(error)}. ` +
     `The server log (stderr) has the details; call get_workflow_status before retrying.`;
+}
+
+/**
+ * The `debug` line of one tool call: the tool, the run it concerned (from the arguments, or the
+ * result of a start), how it ended (`ok`, `error` with the error's code, `input_required`) and how
+ * long it took.
+ */
+function logToolCall(
+  tool: string,
+  args: unknown,
+  end: { result?: unknown; outcome: string; error?: string },
+  started: number,
+): void {
+  const idOf = (value: unknown) => {
+    const id = (value as { instance_id?: unknown } | undefined)?.instance_id;
+    return typeof id === "string" ? id : undefined;
+  };
+  log.debug("tool call", {
+    tool,
+    instance: idOf(args) ?? idOf(end.result),
+    outcome: end.outcome,
+    error: end.error,
+    duration_ms: Math.round(performance.now() - started),
+  });
 }
 
 function page<T>(items: T[], total: number, offset: number, limit: number) {
@@ -237,16 +261,25 @@ export function registerTools(server: McpServer, app: LoadServed): void {
         },
       },
       async (args: unknown, ctx: ServerContext) => {
+        const started = performance.now();
+        const logCall = (outcome: string, result?: unknown, error?: string) =>
+          logToolCall(name, args, { result, outcome, error }, started);
         try {
           const result = await tool.run(await app(), args as Input<ToolName>, ctx);
+          logCall("ok", result);
           return {
             content: [{ type: "text" as const, text: tool.text(result) }],
             structuredContent: result as Record<string, unknown>,
           };
         } catch (error) {
           // A 2026-07-28 client's model must answer first: it repeats the call with the answer.
-          if (error instanceof InputRequiredError) return await inputRequiredResult(error, ctx);
-          return { content: [{ type: "text" as const, text: errorText(error) }], isError: true };
+          if (error instanceof InputRequiredError) {
+            logCall("input_required");
+            return await inputRequiredResult(error, ctx);
+          }
+          logCall("error", undefined, error instanceof OrchestratorError ? error.code : "INTERNAL");
+          const text = redact(errorText(error));
+          return { content: [{ type: "text" as const, text }], isError: true };
         }
       },
     );

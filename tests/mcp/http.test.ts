@@ -119,7 +119,10 @@ Deno.test("HTTP: clients of both protocol eras run workflows on one shared engin
       const local = await rawPost(server.url, { ...auth, origin: "http://localhost:6274" });
       assert.equal(local.status, 200);
       await local.body?.cancel();
-      assert.match(server.stderr(), /refused a POST from Origin http:\/\/evil\.example/);
+      assert.match(
+        server.stderr(),
+        /HTTP request refused: Origin http:\/\/evil\.example .* status=403 method=POST path=\/mcp remote=127\.0\.0\.1:\d+/,
+      );
     });
 
     await t.step("a body over 1 MiB is refused with 413", async () => {
