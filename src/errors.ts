@@ -25,7 +25,16 @@ export class ConfigError extends OrchestratorError {
 /** No workflow folder of that name (or the name is not a valid workflow name). */
 export class UnknownWorkflowError extends OrchestratorError {
   override readonly code = "UNKNOWN_WORKFLOW";
-  constructor(name: string, available: string[]) {
+  /**
+   * @param listThem how the reader lists the workflows: the MCP tool by default, the `list`
+   * command on the command line
+   */
+  constructor(
+    readonly workflow: string,
+    readonly available: string[],
+    listThem = "Call list_workflows to see them.",
+  ) {
+    const name = workflow;
     const sameLetters = available.find((candidate) =>
       candidate !== name && candidate.toUpperCase() === name.toUpperCase()
     );
@@ -33,7 +42,7 @@ export class UnknownWorkflowError extends OrchestratorError {
       `Unknown workflow '${name}'. ` +
         (sameLetters ? `Did you mean '${sameLetters}'? (Names are case-sensitive.) ` : "") +
         (available.length
-          ? `Available workflows: ${available.join(", ")}. Call list_workflows to see them.`
+          ? `Available workflows: ${available.join(", ")}. ${listThem}`
           : "No workflows are defined: add a folder to the workflow definitions directory."),
     );
   }
@@ -60,8 +69,8 @@ export class UnknownInstanceError extends OrchestratorError {
   override readonly code = "UNKNOWN_INSTANCE";
   constructor(id: string) {
     super(
-      `No workflow instance with id '${id}'. Check the instance_id returned by start_workflow, ` +
-        `or call list_instances to find it.`,
+      `No run with id '${id}'. Check the instance_id returned by start_workflow, or call ` +
+        `list_instances to find it.`,
     );
   }
 }
@@ -71,7 +80,7 @@ export class StaleReportError extends OrchestratorError {
   override readonly code = "STALE_REPORT";
   constructor(id: string, reported: string, current: string) {
     super(
-      `Stale report for instance '${id}': it reports on step '${reported}' but the current step is ` +
+      `Stale report for run '${id}': it reports on step '${reported}' but the current step is ` +
         `'${current}'. Work on '${current}' and report with step_id '${current}', or call ` +
         `resume_workflow to resynchronize.`,
     );
@@ -83,7 +92,7 @@ export class InstanceFinishedError extends OrchestratorError {
   override readonly code = "INSTANCE_FINISHED";
   constructor(id: string, status: string) {
     super(
-      `Workflow instance '${id}' is already ${status}; it accepts no more reports. ` +
+      `Run '${id}' is already ${status}; it accepts no more reports. ` +
         `Start a new run with start_workflow.`,
     );
   }
@@ -95,7 +104,7 @@ export class ConflictError extends OrchestratorError {
   override readonly retryable = true;
   constructor(id: string) {
     super(
-      `Conflict: workflow instance '${id}' was changed by another call at the same time; this ` +
+      `Conflict: run '${id}' was changed by another call at the same time; this ` +
         `call changed nothing. Call get_workflow_status to see the current step, then retry.`,
     );
   }
@@ -150,7 +159,7 @@ export class StorageError extends OrchestratorError {
 /** A new instance's id is already used (a repeated start with the same `request_id` is one). */
 export class DuplicateInstanceError extends StorageError {
   constructor(id: string) {
-    super(`Cannot create instance '${id}': the id is already used. Nothing was written.`);
+    super(`Cannot create run '${id}': the id is already used. Nothing was written.`);
   }
 }
 
@@ -159,7 +168,7 @@ export class RunSuspendedError extends OrchestratorError {
   override readonly code = "RUN_SUSPENDED";
   constructor(id: string, step: string) {
     super(
-      `Workflow instance '${id}' is suspended at step '${step}' and accepts no reports. Call ` +
+      `Run '${id}' is suspended at step '${step}' and accepts no reports. Call ` +
         `resume_workflow with assumed_current_step_name '${step}' to continue it (see ` +
         `get_workflow_history for who suspended it and why).`,
     );

@@ -83,7 +83,7 @@ async function retentionAtStartUp(env: Partial<Record<EnvVar, string>>): Promise
       call<{ status: string }>(server.client, "get_workflow_status", { instance_id: id });
     assert.match(
       await callError(server.client, "get_workflow_status", { instance_id: runs.completed }),
-      /No workflow instance with id/,
+      /No run with id/,
     );
     assert.equal((await status(runs.running)).status, "RUNNING");
     assert.equal((await status(runs.cancelled)).status, "CANCELLED");

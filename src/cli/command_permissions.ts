@@ -1,7 +1,7 @@
 /**
  * Least privilege per command: `validate`, `list` and `graph` (without `--instance`) only read
  * workflow definitions, so they get read access to that one directory (the DIR argument when
- * given) and our environment variables — no database, no write, no network. `instances` and
+ * given, `graph NAME DIR` too) and our environment variables — no database, no write, no network. `instances` and
  * `graph --instance` read the database too but never ask an AI, so they get no AI host;
  * `migrate-db` gets both the SQLite file's folder and the PostgreSQL server. `show`, `export`,
  * `prune` and `import` work on stored runs alone: the database and nothing else (no workflows
@@ -33,13 +33,15 @@ export function commandFlags(
   positionals: string[],
   values: { instance?: string; http?: string },
 ): string[] | undefined {
-  const [command = "serve", dir] = positionals;
+  const [command = "serve"] = positionals;
   if (command === "serve") return undefined;
   if (command === "ui") {
     // The database and the workflows (to draw them), the loopback address; no AI host.
     const bind = parseBindAddress(values.http ?? DEFAULT_UI_ADDRESS);
     return permissionFlags({ ...config, aiProvider: "stub" }, { httpBind: bindPermission(bind) });
   }
+  // `graph NAME [DIR]`, `validate [DIR]`, `list [DIR]`, `import FILE`.
+  const dir = positionals[command === "graph" ? 2 : 1];
   if (RUN_COMMANDS.has(command)) {
     // Only the database (and for `import`, the file named; `-` is standard input).
     const file = command === "import" && dir !== undefined && dir !== "-" ? [resolve(dir)] : [];
@@ -50,14 +52,12 @@ export function commandFlags(
   }
   const readsOnlyDefinitions = command === "validate" || command === "list" ||
     (command === "graph" && values.instance === undefined);
+  const definitionsDir = dir === undefined ? config.definitionsDir : resolve(dir);
   if (!readsOnlyDefinitions) {
-    return permissionFlags({ ...config, aiProvider: "stub" }, {
+    return permissionFlags({ ...config, definitionsDir, aiProvider: "stub" }, {
       sqliteFileToo: command === "migrate-db",
     });
   }
-  const definitionsDir = command !== "graph" && dir !== undefined
-    ? resolve(dir)
-    : config.definitionsDir;
   return [
     `--allow-read=${withRealPath(definitionsDir).join(",")}`,
     ENV_FLAG,

@@ -10,6 +10,7 @@
  * ```
  * @module
  */
+import { resolve } from "node:path";
 import { loadConfig, logSettings, readEnv } from "../config.ts";
 import { OrchestratorError } from "../errors.ts";
 import { configureLog } from "../log.ts";
@@ -24,8 +25,9 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               workflows dir); each problem as file:line: fix;
                                               exit 1 on errors
   orchestrator-mcp-server list [DIR] [--json]  workflows with steps and validity
-  orchestrator-mcp-server graph NAME [--instance ID]
-                                              Mermaid flowchart of a workflow; --instance
+  orchestrator-mcp-server graph NAME [DIR] [--instance ID]
+                                              Mermaid flowchart of a workflow (in DIR,
+                                              default the workflows dir); --instance
                                               numbers and highlights the path a run took
   orchestrator-mcp-server instances [--workflow NAME] [--status STATUS] [--limit N] [--json]
                                               recorded runs, newest first
@@ -75,8 +77,12 @@ export async function runAuthoringCommand(
       atMost(command, args, 1, "list [DIR] [--json]");
       return listCommand(args[0] ?? config.definitionsDir, { json });
     case "graph":
-      atMost(command, args, 1, "graph NAME [--instance ID]");
-      return await graphCommand(config, args[0], values.instance as string | undefined);
+      atMost(command, args, 2, "graph NAME [DIR] [--instance ID]");
+      return await graphCommand(
+        args[1] === undefined ? config : { ...config, definitionsDir: resolve(args[1]) },
+        args[0],
+        values.instance as string | undefined,
+      );
     case "instances":
       atMost(command, args, 0, "instances [--workflow NAME] [--status STATUS] [--limit N]");
       return await instancesCommand(config, {

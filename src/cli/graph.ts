@@ -11,10 +11,24 @@
 import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
 import { runPathOf } from "../definitions/workflow_graph.ts";
-import { OrchestratorError } from "../errors.ts";
+import type { WorkflowDefinition } from "../definitions/types.ts";
+import { OrchestratorError, UnknownWorkflowError } from "../errors.ts";
 import { readHistory } from "../store/stored_run.ts";
 import { workflowMermaid } from "./mermaid.ts";
 import { openRuns } from "./runs.ts";
+
+/**
+ * The definition `name` of `registry`.
+ * @throws {UnknownWorkflowError} naming the `list` command (not the MCP tool) for the names
+ */
+function definitionNamed(registry: DefinitionRegistry, name: string): WorkflowDefinition {
+  try {
+    return registry.get(name);
+  } catch (error) {
+    if (!(error instanceof UnknownWorkflowError)) throw error;
+    throw new UnknownWorkflowError(name, error.available, `'list' shows them.`);
+  }
+}
 
 /** Print the Mermaid flowchart and return the exit code. */
 export async function graphCommand(
@@ -26,7 +40,9 @@ export async function graphCommand(
     if (name === undefined) {
       throw new OrchestratorError("graph needs a workflow NAME (see 'list'), or --instance ID.");
     }
-    console.log(workflowMermaid(new DefinitionRegistry(config.definitionsDir).get(name)));
+    console.log(
+      workflowMermaid(definitionNamed(new DefinitionRegistry(config.definitionsDir), name)),
+    );
     return 0;
   }
   const runs = await openRuns(config);
@@ -34,7 +50,7 @@ export async function graphCommand(
     const instance = await runs.instance(instanceId);
     if (name !== undefined && name !== instance.workflowName) {
       throw new OrchestratorError(
-        `Instance '${instanceId}' is a run of ${instance.workflowName}, not ${name}: run ` +
+        `Run '${instanceId}' belongs to ${instance.workflowName}, not ${name}: run ` +
           `'graph ${instance.workflowName} --instance ${instanceId}'.`,
       );
     }

@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { decidedBy } from "../decide/label.ts";
 import type { JsonValue } from "../json.ts";
 import type { HistoryEntry, StoredRun } from "../store/types.ts";
 import { decisionCost } from "./show.ts";
@@ -59,7 +60,7 @@ function entrySection(entry: HistoryEntry): string {
   const { decision, report } = entry;
   const what = entry.step === null ? "Started" : `${entry.step}: ${report?.status ?? "—"}`;
   const facts = [
-    `decided by **${decision.source}**`,
+    `decided by **${decidedBy(decision)}**`,
     `next step **${decision.nextStep}**`,
     `status after ${entry.statusAfter}`,
     decisionCost(decision),

@@ -13,7 +13,7 @@
 import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
 import { PinnedDefinitions } from "../engine/pinned.ts";
-import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
+import { OrchestratorError } from "../errors.ts";
 import { openStore } from "../store/open.ts";
 import type { Instance, Store } from "../store/types.ts";
 
@@ -22,7 +22,7 @@ export interface Runs {
   store: Store;
   /** The definition each run started with. */
   pinned: PinnedDefinitions;
-  /** The run with this id. @throws {UnknownInstanceError} */
+  /** The run with this id. @throws {OrchestratorError} no such run (see `unknownRun`) */
   instance(id: string): Promise<Instance>;
   close(): Promise<void>;
 }
@@ -38,11 +38,18 @@ export async function openRuns(config: Config): Promise<Runs> {
     pinned: new PinnedDefinitions(store, new DefinitionRegistry(config.definitionsDir)),
     async instance(id) {
       const instance = await store.getInstance(id);
-      if (!instance) throw new UnknownInstanceError(id);
+      if (!instance) throw unknownRun(id, store);
       return instance;
     },
     close: () => store.close(),
   };
+}
+
+/** The command line's error for a run id that `store` does not hold: the command that lists them. */
+export function unknownRun(id: string, store: Pick<Store, "location">): OrchestratorError {
+  return new OrchestratorError(
+    `No run with id '${id}' in ${store.location}: 'instances' lists the runs it holds.`,
+  );
 }
 
 /**

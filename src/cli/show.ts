@@ -10,10 +10,11 @@
  * @module
  */
 import type { Config } from "../config.ts";
+import { decisionLabel } from "../decide/label.ts";
 import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
 import { readRun } from "../store/stored_run.ts";
 import type { Decision, StoredRun } from "../store/types.ts";
-import { openRunStore } from "./runs.ts";
+import { openRunStore, unknownRun } from "./runs.ts";
 import { formatTable } from "./table.ts";
 
 /**
@@ -31,9 +32,7 @@ export async function readStoredRun(
     return await readRun(store, id);
   } catch (error) {
     if (!(error instanceof UnknownInstanceError)) throw error;
-    throw new OrchestratorError(
-      `No run with id '${id}' in ${store.location}: 'instances' lists the runs it holds.`,
-    );
+    throw unknownRun(id, store);
   } finally {
     await store.close();
   }
@@ -77,7 +76,7 @@ export function formatRun({ instance, history }: StoredRun): string {
         String(seq),
         step ?? "-",
         report?.status ?? "-",
-        decision.source,
+        decisionLabel(decision),
         decision.nextStep,
         decision.model ?? "",
         decisionTokens(decision),

@@ -1,6 +1,7 @@
 /**
  * `validate [DIR]`: load every workflow folder in DIR and print each problem as
- * `path:line: message` (the message says how to fix it). Exit code 1 when any workflow is invalid.
+ * `path:line: message` (the message says how to fix it), then the warnings (likely typos that do
+ * not stop a workflow). Exit code 1 when any workflow is invalid; warnings alone leave it 0.
  *
  * @example
  * ```ts
@@ -11,7 +12,8 @@
 import { join } from "node:path";
 import { DefinitionRegistry } from "../definitions/registry.ts";
 import type { DefinitionIssue, WorkflowEntry } from "../definitions/types.ts";
-import { OrchestratorError } from "../errors.ts";
+import { formatIssue, OrchestratorError } from "../errors.ts";
+import { workflowWarnings } from "./validate_warnings.ts";
 
 /** One problem as reported by `validate --json`. */
 interface ValidationProblem extends DefinitionIssue {
@@ -23,7 +25,14 @@ interface ValidationProblem extends DefinitionIssue {
 export interface ValidationReport {
   directory: string;
   valid: boolean;
-  workflows: { name: string; valid: boolean; steps: string[]; errors: ValidationProblem[] }[];
+  workflows: {
+    name: string;
+    valid: boolean;
+    steps: string[];
+    errors: ValidationProblem[];
+    /** Likely typos that do not stop the workflow from running (see validate_warnings.ts). */
+    warnings: ValidationProblem[];
+  }[];
 }
 
 /** Every workflow in `dir`, validated. @throws {OrchestratorError} `dir` is not a definitions dir */
@@ -63,24 +72,34 @@ function exists(file: string): boolean {
 }
 
 function summarize(dir: string, entry: WorkflowEntry): ValidationReport["workflows"][number] {
+  const located = (issue: DefinitionIssue) => ({ ...issue, path: join(dir, issue.file) });
+  const inputs = entry.valid ? Object.keys(entry.definition.inputs) : [];
+  const warnings = workflowWarnings(dir, entry.name, inputs).map(located);
   if (entry.valid) {
     return {
       name: entry.name,
       valid: true,
       steps: entry.definition.steps.map((s) => s.name),
       errors: [],
+      warnings,
     };
   }
   return {
     name: entry.name,
     valid: false,
     steps: entry.steps,
-    errors: entry.errors.map((issue) => ({ ...issue, path: join(dir, issue.file) })),
+    errors: entry.errors.map(located),
+    warnings,
   };
 }
 
 function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}
+
+/** `path:line: message`. */
+function located(problem: ValidationProblem): string {
+  return formatIssue({ ...problem, file: problem.path });
 }
 
 /** The report as text: one line per workflow, then each problem as `path:line: message`. */
@@ -92,18 +111,21 @@ function formatValidation(report: ValidationReport): string {
       continue;
     }
     lines.push(`INVALID  ${workflow.name} (${plural(workflow.errors.length, "problem")})`);
-    for (const e of workflow.errors) {
-      lines.push(`${e.path}${e.line ? `:${e.line}` : ""}: ${e.message}`);
-    }
+    for (const e of workflow.errors) lines.push(located(e));
+  }
+  for (const workflow of report.workflows) {
+    for (const w of workflow.warnings) lines.push(`warning: ${located(w)}`);
   }
   const invalid = report.workflows.filter((w) => !w.valid);
   const problems = invalid.reduce((n, w) => n + w.errors.length, 0);
+  const warnings = report.workflows.reduce((n, w) => n + w.warnings.length, 0);
   lines.push(
     report.workflows.length === 0
       ? `No workflow folders in ${report.directory}.`
       : `${plural(report.workflows.length, "workflow")} in ${report.directory}: ${
         report.workflows.length - invalid.length
-      } valid, ${invalid.length} invalid` + (problems ? ` (${plural(problems, "problem")}).` : "."),
+      } valid, ${invalid.length} invalid` + (problems ? ` (${plural(problems, "problem")})` : "") +
+        (warnings ? `; ${plural(warnings, "warning")}.` : "."),
   );
   return lines.join("\n");
 }

@@ -7,6 +7,9 @@ import { FINISH } from "../definitions/types.ts";
 import { declaredRoute } from "./route.ts";
 import type { DecisionInput, DecisionMaker, DecisionOutput } from "./types.ts";
 
+/** The `model` the stub records on its decisions: how a reader tells them from an AI's. */
+export const STUB_MODEL = "stub";
+
 /**
  * Follows declared routes (a `FINISH` report is one: it completes the run), then the listed order
  * (after the last step: FINISH). A `failure` report ends the run as FAILED unless a route says
@@ -26,7 +29,7 @@ export class StubDecisionMaker implements DecisionMaker {
         status,
         updatedContext: {},
         reasoning,
-        model: "stub",
+        model: STUB_MODEL,
         tokensIn: 0,
         tokensOut: 0,
       });

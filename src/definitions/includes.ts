@@ -19,7 +19,8 @@ import { lineCounter } from "./markdown.ts";
 /** The deepest include nesting accepted. */
 export const MAX_INCLUDE_DEPTH = 10;
 
-const INCLUDE = /\{\{\s*file:\s*([^}]*?)\s*\}\}/g;
+/** A `{{file:relative/path}}` include; group 1 is the path. */
+export const INCLUDE = /\{\{\s*file:\s*([^}]*?)\s*\}\}/g;
 
 /** A problem with an include, located in the including file (path relative to the workflow folder). */
 export interface IncludeIssue {

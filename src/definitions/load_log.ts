@@ -8,15 +8,14 @@
  * ```
  * @module
  */
+import { formatIssue } from "../errors.ts";
 import { log } from "../log.ts";
 import type { WorkflowEntry } from "./types.ts";
 
 /** Log `entry` as found invalid, or as reloaded (`reloaded`), or not at all (a first valid load). */
 export function logDefinitionLoad(entry: WorkflowEntry, reloaded: boolean): void {
   if (!entry.valid) {
-    const problems = entry.errors.map((issue) =>
-      `${issue.file}${issue.line === undefined ? "" : `:${issue.line}`}: ${issue.message}`
-    );
+    const problems = entry.errors.map(formatIssue);
     log.info(
       `workflow ${entry.name} is invalid, it cannot be started until fixed: ${problems.join("; ")}`,
       { workflow: entry.name, problems: problems.length },

@@ -12,7 +12,8 @@ import { FINISH, type WorkflowDefinition } from "../definitions/types.ts";
 import type { JsonObject, JsonValue } from "../json.ts";
 import type { InstanceStatus } from "../store/types.ts";
 
-const PLACEHOLDER = /\{\{\s*context\.([A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*)\s*\}\}/g;
+/** A `{{context.key}}` placeholder (dotted paths allowed); group 1 is the key path. */
+export const PLACEHOLDER = /\{\{\s*context\.([A-Za-z0-9_$-]+(?:\.[A-Za-z0-9_$-]+)*)\s*\}\}/g;
 
 function lookup(context: JsonObject, path: string): JsonValue | undefined {
   let value: JsonValue | undefined = context;

@@ -13,7 +13,8 @@ export interface StepResponse {
   status: InstanceStatus;
   next_step: { step_name: string; instructions: string };
   current_context: JsonObject;
-  decision: { source: Decision["source"]; reasoning?: string };
+  /** Who decided (`model`: the AI's, or `stub` when the stub decision maker chose). */
+  decision: { source: Decision["source"]; reasoning?: string; model?: string };
   /** Present when the workflow's files changed since this run started (the run keeps its version). */
   definition_notice?: string;
 }

@@ -33,7 +33,7 @@ export function stepResponse(
       instructions: instructionsFor(definition, stepName, status, context, decision.reasoning),
     },
     current_context: context,
-    decision: { source: decision.source, reasoning: decision.reasoning },
+    decision: { source: decision.source, reasoning: decision.reasoning, model: decision.model },
   };
 }
 

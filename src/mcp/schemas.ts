@@ -123,6 +123,7 @@ export const inputSchemas = {
 const decisionOut = z.object({
   source: z.enum(DECISION_SOURCES),
   reasoning: z.string().optional(),
+  model: z.string().optional(),
 });
 
 /** `StepResponse`: the step the client should work on next. */

@@ -10,6 +10,7 @@
  * @module
  */
 import type { z } from "zod";
+import { decidedBy } from "../decide/label.ts";
 import { formatIssue } from "../errors.ts";
 import type { outputSchemas } from "./schemas.ts";
 
@@ -35,7 +36,7 @@ export function stepText(response: StepResponse): string {
   const step = response.next_step;
   const lines = response.status === "RUNNING"
     ? [
-      `${head} Next step: ${step.step_name} (decided by ${response.decision.source}).`,
+      `${head} Next step: ${step.step_name} (decided by ${decidedBy(response.decision)}).`,
       `Report on it with advance_workflow, report.step_id = "${step.step_name}".`,
     ]
     : [`${head} The run has ended (${step.step_name}).`];
@@ -77,7 +78,7 @@ export function historyText(page: Out<"get_workflow_history">): string {
     ...page.entries.map((e) =>
       `${e.seq}. ${e.step_name ?? "(start)"}` +
       (e.report ? ` reported ${e.report.status}` : "") +
-      ` -> ${e.decision.next_step} [${e.decision.source}]` +
+      ` -> ${e.decision.next_step} [${decidedBy(e.decision)}]` +
       (e.decision.reasoning ? `: ${e.decision.reasoning}` : "")
     ),
     ...(page.next_offset !== undefined

@@ -221,8 +221,9 @@ function specs(server: McpServer): ToolSpecs {
     get_workflow_history: {
       title: "Get run history",
       description: "Every recorded step of a run, oldest first: the report received, the " +
-        "context updates, and who decided the next step (declared route, AI, start, resume) " +
-        "with its reasoning. Paginated.",
+        "context updates, and who decided the next step (declared route, AI, start, resume; " +
+        "an AI decision with model 'stub' was made by the stub, no AI) with its reasoning. " +
+        "Paginated.",
       readOnly: true,
       idempotent: true,
       run: async ({ engine }, args) => {

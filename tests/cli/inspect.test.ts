@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { runCli } from "../helpers/cli.ts";
 import { BUILTIN_WORKFLOWS, call, connect, tempDbPath } from "../helpers/server.ts";
+import { writeWorkflow } from "../helpers/workflows.ts";
 
 const NODE = (id: string, name: string) => new RegExp(`^  ${id}\\["${name}(<br/>|")`, "m");
 
@@ -82,7 +83,24 @@ Deno.test("graph prints a Mermaid flowchart: nodes, solid routes, dashed AI edge
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /Unknown workflow 'NOPE'\. Available workflows: ANALYZE_GITLAB_ISSUE/,
+    /Unknown workflow 'NOPE'\. Available workflows: ANALYZE_GITLAB_ISSUE.*\. 'list' shows them\./,
+  );
+  assert.doesNotMatch(unknown.stderr, /list_workflows/, "the CLI names its own command");
+
+  // `graph NAME DIR`, like `validate DIR`: DIR is the one folder it may read.
+  const other = Deno.makeTempDirSync({ prefix: "orch-graph-dir-" });
+  writeWorkflow(other, "ELSEWHERE", {
+    "index.md": "# Elsewhere\n\nA goal.\n\n# Steps\n\n- [only](steps/only.md)\n",
+    "steps/only.md":
+      "---\nnext: FINISH\n---\n# Orchestrator Guidance\n\nDone.\n\n# Client Instructions\n\nDo it.\n",
+  });
+  const fromDir = await runCli(["graph", "ELSEWHERE", other], paths);
+  assert.equal(fromDir.code, 0, fromDir.stderr);
+  assert.match(fromDir.stdout, /^ {2}only\["only/m);
+  const notThere = await runCli(["graph", "JOKE_GENERATOR", other], paths);
+  assert.match(
+    notThere.stderr,
+    /Unknown workflow 'JOKE_GENERATOR'\. Available workflows: ELSEWHERE\./,
   );
 });
 
@@ -150,8 +168,13 @@ Deno.test("graph --instance highlights the path taken; instances lists and filte
   assert.equal(wrong.code, 1);
   assert.match(
     wrong.stderr,
-    /is a run of JOKE_GENERATOR, not SAVE: run 'graph JOKE_GENERATOR --instance/,
+    /Run '.*' belongs to JOKE_GENERATOR, not SAVE: run 'graph JOKE_GENERATOR --instance/,
   );
+
+  const missing = await runCli(["graph", "--instance=no-such-run"], paths);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr, /No run with id 'no-such-run' in .*: 'instances' lists the runs/);
+  assert.doesNotMatch(missing.stderr, /list_instances|start_workflow/, "CLI commands, not tools");
 
   const all = await runCli(["instances"], paths);
   assert.equal(all.code, 0, all.stderr);

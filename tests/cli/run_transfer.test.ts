@@ -39,7 +39,9 @@ Deno.test("show prints a run's facts, context and history table", async () => {
   );
   assert.match(stdout, /^1\s+-\s+-\s+start\s+greet\s+-\s+-\s+-\s+\d{4}-/m);
   assert.match(stdout, /^2\s+greet\s+success\s+route\s+ask_theme\s+/m);
-  assert.match(stdout, /^6\s+congratulate\s+success\s+\w+\s+FINISH\s+/m);
+  // No AI chose (the stub decision maker did): the label says so.
+  assert.match(stdout, /^5\s+reveal_punchline\s+success\s+stub\s+congratulate\s+stub\s+/m);
+  assert.match(stdout, /^6\s+congratulate\s+success\s+route\s+FINISH\s+/m);
 
   const unknown = await cli(["show", "no-such-run"]);
   assert.equal(unknown.code, 1);

@@ -173,3 +173,50 @@ Deno.test("deno task cli validate DIR: the launcher grants read access to DIR, n
     "no DB folder created",
   );
 });
+
+Deno.test("validate warns (exit 0) about near-miss headings, keys and placeholder forms", async () => {
+  const root = Deno.makeTempDirSync({ prefix: "orch-validate-warn-" });
+  writeWorkflow(root, "TYPOS", {
+    "index.md": "---\ninputs:\n  issue_id:\n    type: string\n---\n" +
+      INDEX("- [a](steps/a.md)\n- [b](steps/b.md)"),
+    "steps/a.md": "# Orchestrator Guidance\n\nDecide.\n\n# Client Instructions\n\n" +
+      "Fix {{context.isue_id}} ({{context.issue_id}}, {{context.notes}}) with {{issue_id}}.\n" +
+      "Syntax, quoted: `{{context.<key>}}`.\n",
+    "steps/b.md": "# Orchestrator Guidance\n\nDecide.\n\n# Client Instructions\n\nDo it.\n\n" +
+      "# Client Instruction\n\nAlso this.\n",
+  });
+  writeWorkflow(root, "BROKEN", {
+    "index.md": INDEX("- [a](steps/a.md)"),
+    "steps/a.md": "# Orchestrator Guidance\n\nDecide.\n\n# Client-Instructions\n\nDo it.\n",
+  });
+  const paths = { workflowsDir: root, dbPath: "/nonexistent/db.sqlite" };
+  const text = await runCli(["validate", join(root, "TYPOS", "..")], paths);
+  assert.equal(text.code, 1, "BROKEN is invalid: its section heading is misspelt");
+  const warnings = text.stdout.split("\n").filter((line) => line.startsWith("warning: "));
+  assert.deepEqual(warnings.map((line) => line.replace(/^warning: .*?(\w+\/steps)/, "$1")), [
+    "BROKEN/steps/a.md:5: heading 'Client-Instructions' is not '# Client Instructions', so this " +
+    "section is not read as the step's Client Instructions: rename it '# Client Instructions'",
+    "TYPOS/steps/a.md:7: '{{context.isue_id}}': 'isue_id' is not a declared input; did you mean " +
+    "{{context.issue_id}}? (An undeclared key is filled only once a report adds it to the context.)",
+    "TYPOS/steps/a.md:7: '{{issue_id}}' is not a placeholder the server fills in and is sent as " +
+    "written: write {{context.KEY}} for a context value or {{file:PATH}} to include a file",
+    "TYPOS/steps/b.md:9: heading 'Client Instruction' is not '# Client Instructions', so this " +
+    "section is not read as the step's Client Instructions: rename it '# Client Instructions'",
+  ]);
+  assert.match(text.stdout, /2 workflows in .*: 1 valid, 1 invalid \(1 problem\); 4 warnings\.$/m);
+
+  Deno.removeSync(join(root, "BROKEN"), { recursive: true });
+  const json = await runCli(["validate", root, "--json"], paths);
+  assert.equal(json.code, 0, "warnings alone do not fail validate");
+  const report = JSON.parse(json.stdout) as {
+    workflows: { warnings: { file: string; line: number; path: string }[] }[];
+  };
+  assert.deepEqual(
+    report.workflows[0]?.warnings.map((w) => [w.file, w.line, w.path]),
+    [
+      ["TYPOS/steps/a.md", 7, join(root, "TYPOS/steps/a.md")],
+      ["TYPOS/steps/a.md", 7, join(root, "TYPOS/steps/a.md")],
+      ["TYPOS/steps/b.md", 9, join(root, "TYPOS/steps/b.md")],
+    ],
+  );
+});

@@ -128,6 +128,7 @@ for (const { era, options } of ERAS) {
       assert.deepEqual(review.decision, {
         source: "ai",
         reasoning: "The draft is ready for review.",
+        model: "client-model-1",
       });
       const done = await call<StepResponse>(server.client, "resume_workflow", {
         ...reported(id, "review"),

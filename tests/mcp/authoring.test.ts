@@ -67,7 +67,7 @@ Deno.test("resources: workflow:// and instance:// list, read and complete", asyn
     );
     await assert.rejects(
       server.client.readResource({ uri: "instance://0000" }),
-      /No workflow instance with id '0000'/,
+      /No run with id '0000'/,
     );
 
     const completion = await server.client.complete({

@@ -169,7 +169,7 @@ Deno.test("resume after a restart: matching step, mismatching step, unknown inst
       instance_id: "00000000-0000-0000-0000-000000000000",
       assumed_current_step_name: "greet",
     });
-    assert.match(unknown, /No workflow instance with id '00000000-0000-0000-0000-000000000000'/);
+    assert.match(unknown, /No run with id '00000000-0000-0000-0000-000000000000'/);
   } finally {
     await b.close();
   }
@@ -237,7 +237,7 @@ Deno.test("bad input gets a clear error and changes nothing", async () => {
     );
     assert.match(
       await callError(c.client, "get_workflow_status", { instance_id: "nope" }),
-      /No workflow instance/,
+      /No run with id/,
     );
     assert.deepEqual(dbCounts(c.dbPath), before);
     const status = await call<Status>(c.client, "get_workflow_status", {

@@ -21,6 +21,15 @@ Deno.test("a running step's text names the run, the step to report and ends with
   );
 });
 
+Deno.test("the step text says which decision maker chose: route, stub (no AI) or the AI's model", () => {
+  const by = (decision: { source: "ai" | "route"; model?: string }) =>
+    /\(decided by ([^)]*\)?)\)\./.exec(stepText({ ...step, decision }))?.[1];
+  assert.equal(by({ source: "route" }), "route");
+  assert.equal(by({ source: "ai", model: "stub" }), "stub");
+  assert.equal(by({ source: "ai", model: "gemini-2.5-flash" }), "ai (gemini-2.5-flash)");
+  assert.equal(by({ source: "ai" }), "ai");
+});
+
 Deno.test("an ended run's text says so; a large context is summarized by its keys", () => {
   const text = stepText({
     ...step,
@@ -68,18 +77,28 @@ Deno.test("status, history and workflow list renderings", () => {
           step_name: "a",
           report: { step_id: "a", status: "success" },
           context_updates: null,
-          decision: { source: "ai", next_step: "b", reasoning: "Looks done." },
+          decision: { source: "ai", next_step: "b", reasoning: "Looks done.", model: "m-1" },
           status_after: "RUNNING",
           created_at: "t1",
         },
+        {
+          seq: 3,
+          step_name: "b",
+          report: { step_id: "b", status: "success" },
+          context_updates: null,
+          decision: { source: "ai", next_step: "c", model: "stub" },
+          status_after: "RUNNING",
+          created_at: "t2",
+        },
       ],
-      total: 3,
+      total: 4,
       offset: 0,
-      limit: 2,
-      next_offset: 2,
+      limit: 3,
+      next_offset: 3,
     }),
-    "History of run run-1: 3 entries; 2 shown.\n1. (start) -> a [start]\n" +
-      "2. a reported success -> b [ai]: Looks done.\nMore: call again with offset 2.",
+    "History of run run-1: 4 entries; 3 shown.\n1. (start) -> a [start]\n" +
+      "2. a reported success -> b [ai (m-1)]: Looks done.\n3. b reported success -> c [stub]\n" +
+      "More: call again with offset 3.",
   );
   assert.equal(
     workflowsText({

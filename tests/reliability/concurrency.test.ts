@@ -95,12 +95,12 @@ Deno.test("8 racers per step on one instance: exactly one applies, 7 get conflic
         assert.equal(applied.length, 1, `step ${step}: ${applied.length} racers applied`);
         for (const result of results.filter((x) => x.isError)) {
           const text = toolText(result);
-          if (/^Conflict: workflow instance '.*' was changed by another call/.test(text)) {
+          if (/^Conflict: run '.*' was changed by another call/.test(text)) {
             conflicts += 1;
           } else if (
-            /^Stale report for instance '.*': it reports on step/.test(text) ||
+            /^Stale report for run '.*': it reports on step/.test(text) ||
             // The winner of the last step ended the run.
-            /^Workflow instance '.*' is already COMPLETED; it accepts no more reports/.test(text)
+            /^Run '.*' is already COMPLETED; it accepts no more reports/.test(text)
           ) {
             stale += 1;
           } else assert.fail(`unexpected error for a racer: ${text}`);
