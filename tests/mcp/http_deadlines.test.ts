@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { loadConfig } from "../../src/config.ts";
-import { rawPost, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
+import { connectHttp, rawPost, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
 import { deadline } from "../helpers/wait.ts";
 
 /** Everything `connection` sends until it has sent `until` (or closes). */
@@ -59,6 +59,36 @@ Deno.test("HTTP: a body that stalls half-way gets 408 after --body-timeout-ms", 
     assert.equal(status.code, 0, server.stderr());
   } finally {
     connection.close();
+    await server.stop();
+  }
+});
+
+Deno.test("HTTP: clients that stall before their headers end hold no handler, session or shutdown", async () => {
+  const server = await spawnHttpServer({ env: { MCP_HTTP_TOKEN: TEST_TOKEN } });
+  const { hostname, port, host } = new URL(server.url);
+  // Deno.serve has no header deadline (see README, "Limits on what a client sends"): these stay
+  // open, but only as sockets.
+  const stalled: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const connection = await Deno.connect({ hostname, port: Number(port) });
+      stalled.push(connection);
+      if (i % 2 === 0) {
+        await connection.write(new TextEncoder().encode(
+          `POST /mcp HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${TEST_TOKEN}\r\nContent-`,
+        ));
+      }
+    }
+    const client = await connectHttp(server.url, { token: TEST_TOKEN });
+    const listed = await client.callTool({ name: "list_workflows", arguments: {} });
+    assert.equal(listed.isError, undefined);
+    await client.close();
+    const started = Date.now();
+    const status = await deadline(server.stop(), 10_000, "the server to stop");
+    assert.equal(status.code, 0, server.stderr());
+    assert.ok(Date.now() - started < 5_000, "the stalled sockets did not hold the shutdown");
+  } finally {
+    for (const connection of stalled) connection.close();
     await server.stop();
   }
 });
