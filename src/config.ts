@@ -193,7 +193,12 @@ export function configSecrets(config: Config): string[] {
   const secrets = [config.aiServiceApiKey, config.httpToken];
   if (config.dbUrl) {
     const { password } = new URL(config.dbUrl);
-    secrets.push(config.dbUrl, password, decodeURIComponent(password));
+    secrets.push(config.dbUrl, password);
+    try {
+      secrets.push(decodeURIComponent(password));
+    } catch {
+      // Not valid percent-encoding: the password is used as written, which is already hidden.
+    }
   }
   return secrets.filter((secret): secret is string => !!secret);
 }

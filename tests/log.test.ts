@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadConfig } from "../src/config.ts";
+import { configSecrets, loadConfig } from "../src/config.ts";
 import { call, callError, connect, serverArgs, tempDbPath } from "./helpers/server.ts";
 import { rawPost, spawnHttpServer } from "./helpers/http_server.ts";
 import { writeWorkflow } from "./helpers/workflows.ts";
@@ -43,6 +43,22 @@ Deno.test("LOG_FORMAT is text or json (any case), also --log-format; anything el
     () => loadConfig({ LOG_FORMAT: "yaml" }),
     { message: 'Invalid configuration: LOG_FORMAT (--log-format)="yaml": expected text or json.' },
   );
+});
+
+Deno.test("the secrets to hide: API key, HTTP token, the database URL and its password (decoded too)", () => {
+  const config = loadConfig({
+    AI_SERVICE_API_KEY: API_KEY,
+    MCP_HTTP_TOKEN: HTTP_TOKEN,
+    WORKFLOW_DB_URL: "postgres://orch:p%40ss%zz@db.example/runs",
+  });
+  assert.deepEqual(configSecrets(config), [
+    API_KEY,
+    HTTP_TOKEN,
+    "postgres://orch:p%40ss%zz@db.example/runs",
+    "p%40ss%zz",
+  ]);
+  const decoded = loadConfig({ WORKFLOW_DB_URL: "postgres://orch:p%40ss@db.example/runs" });
+  assert.deepEqual(configSecrets(decoded).slice(1), ["p%40ss", "p@ss"]);
 });
 
 Deno.test("stdio at debug in JSON: tool calls, invalid workflows, reloads, AI retries; no secret", async () => {
