@@ -42,15 +42,15 @@ function onPath(program: string): boolean {
 }
 
 /**
- * `deno` for the servers under test; with no `WORKFLOW_BENCH_DB_URL`, what starting and stopping
+ * This Deno binary for the servers under test; with no `WORKFLOW_BENCH_DB_URL`, what starting and stopping
  * a cluster runs: `initdb`, `pg_ctl`, `createdb`, and `runuser` (as root, the server must run as
  * the `postgres` OS user).
  */
 async function programs(dbUrl: string | undefined): Promise<string[]> {
   const binaries = dbUrl ? undefined : await findPostgresBinaries();
-  if (!binaries) return ["deno"];
+  if (!binaries) return [Deno.execPath()];
   const postgres = ["initdb", "pg_ctl", "createdb"].map((name) => `${binaries.binDir}/${name}`);
-  return ["deno", ...postgres, ...(onPath("runuser") ? ["runuser"] : [])];
+  return [Deno.execPath(), ...postgres, ...(onPath("runuser") ? ["runuser"] : [])];
 }
 
 if (import.meta.main) {

@@ -49,8 +49,8 @@ export type FloorDatabase =
 
 async function spawn(args: string[]): Promise<Spawned> {
   const transport = new StdioClientTransport({
-    // Like scripts/launch.ts: the `deno` on PATH, which `--allow-run=deno` grants.
-    command: "deno",
+    // Like scripts/launch.ts: the Deno binary running the bench, which bench/launch.ts grants.
+    command: Deno.execPath(),
     args,
     env: { NO_COLOR: "1" },
     stderr: "pipe",

@@ -49,7 +49,7 @@ export function compileArgs(target?: string, extraNetHosts: readonly string[] = 
 async function compile(target: string | undefined, extraNetHosts: string[]): Promise<void> {
   const args = compileArgs(target, extraNetHosts);
   console.error(`$ deno ${args.join(" ")}`);
-  const { code } = await new Deno.Command("deno", { args, cwd: ROOT }).spawn().status;
+  const { code } = await new Deno.Command(Deno.execPath(), { args, cwd: ROOT }).spawn().status;
   if (code !== 0) {
     throw new Error(
       `deno compile failed for ${target ?? "the host"} (exit ${code}). It downloads the Deno ` +

@@ -1,6 +1,8 @@
 /**
- * Handing the terminal to a `deno` child process: the launchers (`scripts/launch.ts`,
- * `bench/launch.ts`) work out the permission flags, then run the real program with them.
+ * Handing the terminal to a child Deno: the launchers (`scripts/launch.ts`, `bench/launch.ts`) work
+ * out the permission flags, then run the real program with them, on the very Deno binary that runs
+ * the launcher (`Deno.execPath()`, which their task grants by `--allow-run`), whatever `deno` is on
+ * PATH.
  *
  * @example
  * ```ts
@@ -11,11 +13,11 @@
 import { onParentExit } from "../src/parent_watch.ts";
 
 /**
- * Run `deno args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop it
+ * Run `<this Deno> args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop it
  * (as SIGTERM would) when whoever started us is gone, and exit with its exit code.
  */
 export async function delegateToDeno(args: string[]): Promise<never> {
-  const child = new Deno.Command("deno", {
+  const child = new Deno.Command(Deno.execPath(), {
     args,
     stdin: "inherit",
     stdout: "inherit",

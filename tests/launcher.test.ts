@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { dbFolderToGrant } from "../src/permissions.ts";
+import { taskArgs } from "../npm/task_args.mjs";
 import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { descendants, killAll } from "./helpers/processes.ts";
@@ -17,7 +18,7 @@ const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
   tasks: Record<string, string>;
 };
 /** `deno task start` without `deno`: run, the launcher's flags, scripts/launch.ts, serve. */
-const [, ...START_ARGS] = denoJson.tasks.start!.split(/\s+/);
+const START_ARGS = taskArgs(denoJson.tasks.start!, Deno.execPath());
 
 /** The environment of one launcher run: built-in workflows, stub decisions, a fresh database. */
 function launcherEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -134,7 +135,7 @@ Deno.test("the launcher refuses a database directly in a home folder (or at the 
 });
 
 Deno.test("'deno task cli' without a command prints the help instead of starting a server", async () => {
-  const [, ...cliArgs] = denoJson.tasks.cli!.split(/\s+/);
+  const cliArgs = taskArgs(denoJson.tasks.cli!, Deno.execPath());
   const child = new Deno.Command(Deno.execPath(), {
     args: cliArgs,
     cwd: REPO,

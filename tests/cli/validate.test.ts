@@ -148,7 +148,7 @@ Deno.test("deno task cli validate DIR: the launcher grants read access to DIR, n
       "--no-prompt",
       "--allow-env",
       "--allow-read",
-      "--allow-run=deno",
+      `--allow-run=${Deno.execPath()}`,
       new URL("../../scripts/launch.ts", import.meta.url).pathname,
       "validate",
       join(root, "."),
