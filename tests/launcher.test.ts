@@ -10,7 +10,7 @@ import { taskArgs } from "../npm/task_args.mjs";
 import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { descendants, killAll } from "./helpers/processes.ts";
-import { BUILTIN_WORKFLOWS, tempDbPath } from "./helpers/server.ts";
+import { BUILTIN_WORKFLOWS, denoDir, tempDbPath } from "./helpers/server.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
@@ -100,12 +100,6 @@ Deno.test("SIGKILL of the launcher stops a stdio server although its stdin stays
     await launcher.stdin!.close().catch(() => {});
   }
 });
-
-/** Deno's cache folder, which must not move along with a test's HOME. */
-function denoDir(): string {
-  const output = new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).outputSync();
-  return (JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir: string }).denoDir;
-}
 
 Deno.test("the launcher refuses a database directly in a home folder (or at the root)", async () => {
   const home = Deno.makeTempDirSync({ prefix: "orch-home-" });

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import { EXEC_PATH_GRANT, taskArgs } from "../npm/task_args.mjs";
+import { DENO_EXEC_PATH, taskArgs } from "../npm/task_args.mjs";
 import { call, tempDbPath } from "./helpers/server.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
@@ -14,30 +14,40 @@ const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
   tasks: Record<string, string>;
 };
 
-Deno.test("the tasks that run a child Deno grant the running Deno binary and nothing else", () => {
+Deno.test("the tasks that run a child Deno grant the running Deno binary, not 'deno'", () => {
+  const deno = "C:\\Program Files (x86)\\deno 2.9\\deno.exe";
+  const runGrants = (task: string) =>
+    taskArgs(denoJson.tasks[task]!, deno).filter((arg) => arg.startsWith("--allow-run"));
   for (const task of ["start", "cli", "bench", "compile", "compile:all"]) {
-    const command = denoJson.tasks[task]!;
-    assert.ok(command.includes(EXEC_PATH_GRANT), `task '${task}' grants Deno.execPath()`);
-    const runGrants = taskArgs(command, "/opt/deno 2.9/deno").filter((arg) =>
-      arg.startsWith("--allow-run")
+    assert.deepEqual(
+      runGrants(task),
+      [`--allow-run=${deno}`],
+      `task '${task}'`,
     );
-    assert.deepEqual(runGrants, ["--allow-run=/opt/deno 2.9/deno"], `task '${task}'`);
   }
+  assert.deepEqual(runGrants("pack"), [`--allow-run=npm,${deno}`]);
   assert.doesNotMatch(JSON.stringify(denoJson.tasks), /--allow-run=deno\b/);
 });
 
-Deno.test("taskArgs refuses what it cannot run as deno task would", () => {
-  assert.deepEqual(taskArgs("deno run  --allow-read x.ts serve", "/d"), [
-    "run",
-    "--allow-read",
-    "x.ts",
-    "serve",
-  ]);
-  assert.throws(() => taskArgs("deno run x.ts && rm -rf data", "/d"), /found '&&'/);
-  assert.throws(() => taskArgs("node x.js", "/d"), /expected one plain 'deno …' command/);
+Deno.test("taskArgs reads a plain deno command and refuses other shell syntax", () => {
+  assert.deepEqual(
+    taskArgs(`deno run  "--allow-run=${DENO_EXEC_PATH}" x.ts serve`, "/d e"),
+    [
+      "run",
+      "--allow-run=/d e",
+      "x.ts",
+      "serve",
+    ],
+  );
   assert.throws(
-    () => taskArgs(`deno run ${EXEC_PATH_GRANT} ${EXEC_PATH_GRANT} x.ts`, "/d"),
-    /grants the Deno binary twice/,
+    () => taskArgs("deno run x.ts && rm -rf data", "/d"),
+    /found '&'/,
+  );
+  assert.throws(() => taskArgs("deno run $(whoami).ts", "/d"), /found '\$'/);
+  assert.throws(() => taskArgs('deno run "x.ts', "/d"), /found '"'/);
+  assert.throws(
+    () => taskArgs("node x.js", "/d"),
+    /expected one plain 'deno …' command/,
   );
 });
 
@@ -55,11 +65,17 @@ Deno.test("deno task start serves MCP with no deno on PATH", async () => {
     stderr: "pipe",
   });
   let stderr = "";
-  transport.stderr?.on("data", (chunk: Uint8Array) => (stderr += new TextDecoder().decode(chunk)));
+  transport.stderr?.on(
+    "data",
+    (chunk: Uint8Array) => (stderr += new TextDecoder().decode(chunk)),
+  );
   const client = new Client({ name: "no-deno-on-path", version: "1.0.0" });
   try {
     await client.connect(transport);
-    const { workflows } = await call<{ workflows: { name: string }[] }>(client, "list_workflows");
+    const { workflows } = await call<{ workflows: { name: string }[] }>(
+      client,
+      "list_workflows",
+    );
     assert.ok(workflows.some((w) => w.name === "SAVE"), stderr);
   } catch (error) {
     throw new Error(`${error}\nserver stderr:\n${stderr}`);

@@ -15,10 +15,11 @@ function parents(): Map<number, number> {
   return result;
 }
 
-/** The command line of `pid`, or "" when it is gone. */
-function commandOf(pid: number): string {
-  const output = new Deno.Command("ps", { args: ["-o", "args=", "-p", String(pid)] }).outputSync();
-  return new TextDecoder().decode(output.stdout);
+/** The command line of `pid` (arguments joined by spaces, not cut), or "" when it is gone. */
+export function commandOf(pid: number): string {
+  const output = new Deno.Command("ps", { args: ["-ww", "-o", "args=", "-p", String(pid)] })
+    .outputSync();
+  return new TextDecoder().decode(output.stdout).trim();
 }
 
 /** The pids of `pid`'s children, grandchildren and so on. */

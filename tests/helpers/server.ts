@@ -96,6 +96,15 @@ export function serverArgs(
   ];
 }
 
+/**
+ * Deno's cache folder, for spawned Denos whose HOME or XDG_CACHE_HOME a test moves (they would
+ * download every npm dependency again).
+ */
+export function denoDir(): string {
+  const output = new Deno.Command(Deno.execPath(), { args: ["info", "--json"] }).outputSync();
+  return (JSON.parse(new TextDecoder().decode(output.stdout)) as { denoDir: string }).denoDir;
+}
+
 /** A fresh temp dir holding the DB of one test. */
 export function tempDbPath(): string {
   return join(Deno.makeTempDirSync({ prefix: "orch-test-" }), "data", "workflows.sqlite");
