@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { cpSync } from "node:fs";
+import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { StorageError } from "../../src/errors.ts";
 import { MIGRATIONS, SCHEMA_VERSION } from "../../src/store/sqlite/schema.ts";
@@ -216,6 +217,21 @@ function permissionBitsApply(): boolean {
 }
 
 /**
+ * This Deno, or a copy of it in `dir` when another user could not run ours: `npx deno` as root
+ * runs a binary inside root's private home.
+ */
+function denoOthersCanRun(dir: string): string {
+  const deno = Deno.execPath();
+  const enterable = (folder: string): boolean =>
+    ((Deno.statSync(folder).mode ?? 0) & 0o001) !== 0 &&
+    (dirname(folder) === folder || enterable(dirname(folder)));
+  if (enterable(dirname(deno))) return deno;
+  Deno.copyFileSync(deno, `${dir}/deno`);
+  Deno.chmodSync(`${dir}/deno`, 0o755);
+  return `${dir}/deno`;
+}
+
+/**
  * Open `path` in a child process; when permission bits do not bind us (root), the child runs as
  * `nobody` so read-only files really are read-only.
  */
@@ -229,7 +245,7 @@ function openInChild(path: string): { ok: boolean; error?: string; message?: str
   cpSync(new URL("../../src/", import.meta.url), `${copy}/src`, { recursive: true });
   cpSync(FIXTURES, `${copy}/tests/store/fixtures`, { recursive: true });
   try {
-    const output = new Deno.Command(Deno.execPath(), {
+    const output = new Deno.Command(root ? denoOthersCanRun(denoDir) : Deno.execPath(), {
       args: [
         "run",
         "--no-config",
