@@ -69,14 +69,19 @@ export function appDir(source) {
   const root = join(cacheRoot(), "orchestrator-mcp-server");
   const target = join(root, fingerprint(from));
   if (existsSync(target)) return target;
-  mkdirSync(root, { recursive: true });
   const staging = `${target}.${process.pid}.tmp`;
   try {
+    mkdirSync(root, { recursive: true });
     cpSync(from, staging, { recursive: true });
     renameSync(staging, target);
   } catch (error) {
     // Another start made the same copy first: use it.
-    if (!existsSync(target)) throw error;
+    if (!existsSync(target)) {
+      throw new Error(
+        `could not copy the server's files to ${target} (${error.message}). Make that folder ` +
+          "writable, or point XDG_CACHE_HOME (LOCALAPPDATA on Windows) at a writable folder.",
+      );
+    }
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

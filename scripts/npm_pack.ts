@@ -2,9 +2,9 @@
  * `deno task pack`: builds the npm package `orchestrator-mcp-server` as a tarball in `dist/`. Its
  * `app/` folder is the Deno program as it is in this checkout — the local modules of `main.ts` and
  * `scripts/launch.ts`, all of `src/` (for files read rather than imported), `workflows/`,
- * `deno.json` (whose `start` task the bin runs) and `deno.lock`; beside it are `npm/`'s bin and
- * its `package.json`, versioned from `deno.json`, and the README, licence and changelog. Nothing
- * is copied into git.
+ * `deno.json` (whose `start` task the bin runs) and `deno.lock`; beside it are `npm/`'s bin, the
+ * `package.json` made from `npm/package.template.json` with the version of `deno.json`, and the
+ * README, licence and changelog. Nothing is copied into git.
  *
  * @example
  * ```sh
@@ -58,12 +58,12 @@ async function copy(path: string, into: string): Promise<void> {
   await Deno.copyFile(from, join(into, path));
 }
 
-/** npm/package.json with the version of deno.json. */
+/** npm/package.template.json with the version of deno.json. */
 async function packageJson(): Promise<string> {
   const { version } = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))) as {
     version: string;
   };
-  const manifest = JSON.parse(await Deno.readTextFile(join(ROOT, "npm/package.json")));
+  const manifest = JSON.parse(await Deno.readTextFile(join(ROOT, "npm/package.template.json")));
   return `${JSON.stringify({ ...manifest, version }, null, 2)}\n`;
 }
 
