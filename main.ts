@@ -71,8 +71,9 @@ Options (each also an environment variable):
 const STDIO_TERMINAL_NOTICE =
   "this is an MCP server: it speaks MCP (JSON-RPC) on stdin/stdout and is waiting for a " +
   "client, so typing here does nothing useful. Configure it in an MCP client (see the README), " +
-  "or try it in the MCP Inspector: npx @modelcontextprotocol/inspector deno task start " +
-  "(from this checkout). Ctrl-C stops it.";
+  "or try it in the MCP Inspector: npx @modelcontextprotocol/inspector npx -y " +
+  "orchestrator-mcp-server (from a checkout: npx @modelcontextprotocol/inspector deno task " +
+  "start). Ctrl-C stops it.";
 
 /**
  * A loader of the application: the first call imports and opens it, later calls return the same

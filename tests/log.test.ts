@@ -238,7 +238,7 @@ Deno.test({
       await child.status;
     }
     assert.match(seen, /info: this is an MCP server: it speaks MCP \(JSON-RPC\) on stdin\/stdout/);
-    assert.match(seen, /npx @modelcontextprotocol\/inspector deno task start/);
+    assert.match(seen, /npx @modelcontextprotocol\/inspector npx -y orchestrator-mcp-server/);
     assert.equal(seen.match(/waiting for a\s+client/g)?.length, 1);
   },
 });
