@@ -28,7 +28,14 @@ import {
 /** What the Prune page shows besides the form token and the workflow names. */
 type PruneOptions = Omit<Parameters<typeof prunePage>[0], "csrf" | "workflows">;
 import { loadRun, runDetails, runPage } from "./pages/run.ts";
-import { loadRuns, runsFilter, runsPage, runsSignature, runsTable } from "./pages/runs.ts";
+import {
+  loadRuns,
+  runsFilter,
+  runsPage,
+  runsQuery,
+  runsSignature,
+  runsTable,
+} from "./pages/runs.ts";
 import { workflowPage, workflowsPage } from "./pages/workflows.ts";
 import { htmlResponse, redirect, SECURITY_HEADERS } from "./responses.ts";
 import type { Session } from "./session.ts";
@@ -52,6 +59,8 @@ export class DashboardPages {
   async runs(url: URL, session: Session): Promise<Response> {
     const filter = runsFilter(url);
     const data = await loadRuns(this.#app.store, filter);
+    // A newer page that reached the newest run: the newest page, full, under its own address.
+    if (filter.before && !data.newer) return redirect(`/ui/runs${runsQuery(filter)}`);
     return htmlResponse(layout({
       title: "Runs",
       nav: "runs",
