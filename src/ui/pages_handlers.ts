@@ -71,7 +71,7 @@ export class DashboardPages {
 
   liveRuns(request: Request, url: URL): Response {
     const filter = runsFilter(url);
-    return this.#live.respond(request, async () => {
+    return this.#live.respond(request, { key: `runs${runsQuery(filter, filter)}` }, async () => {
       const data = await loadRuns(this.#app.store, filter);
       return { signature: runsSignature(data), render: () => runsTable(data, filter) };
     }, SECURITY_HEADERS);
@@ -88,11 +88,11 @@ export class DashboardPages {
   }
 
   liveRun(request: Request, id: string, session: Session): Response {
-    return this.#live.respond(request, async () => {
+    return this.#live.respond(request, { key: `run:${id}`, csrf: session.csrf }, async () => {
       const run = await loadRun(this.#app.store, this.#pinned, id);
       return {
         signature: String(run.instance.version),
-        render: () => runDetails(run, session.csrf),
+        render: (csrf) => runDetails(run, csrf),
         done: FINISHED_STATUSES.has(run.instance.status),
       };
     }, SECURITY_HEADERS);
