@@ -1,23 +1,20 @@
 /**
  * The dashboard of `serve --http` on PostgreSQL (`WORKFLOW_DB_URL`, the launcher's permission
  * flags naming the database's host), through plain HTTP with the cookie a token gives: the runs
- * page lists runs started through the MCP SDK client (filters, id search, paging both ways), a
- * run's page shows its timeline and context, the event streams report an advance, and cancel and
- * prune work through their forms (with the form token and Origin) and not without the token.
+ * page lists runs started through the MCP SDK client (filters, id search), a run's page shows its
+ * timeline and context, the event streams report an advance, and cancel and prune work through
+ * their forms (with the form token and Origin) and not without the token. The `ui` command on the
+ * same database, with its own least-privilege flags, shows and cancels the server's runs.
  * @module
  */
 import assert from "node:assert/strict";
 import type { Client } from "@modelcontextprotocol/client";
 import type { StepResponse } from "../helpers/advance.ts";
-import {
-  connectHttp,
-  type HttpServer,
-  spawnHttpServer,
-  TEST_TOKEN,
-} from "../helpers/http_server.ts";
+import { connectHttp, freePort, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
 import { call } from "../helpers/server.ts";
 import { deadline } from "../helpers/wait.ts";
 import { adminConnection, freshSchema, POSTGRES_SKIP } from "../store/postgres_helpers.ts";
+import { startUi } from "./ui_process.ts";
 
 /** A logged-in dashboard: GETs and form POSTs with the session's cookie. */
 class DashboardClient {
@@ -29,10 +26,10 @@ class DashboardClient {
     this.#cookie = cookie;
   }
 
-  /** Exchange the server's token for a session cookie. */
-  static async login(server: HttpServer): Promise<DashboardClient> {
-    const base = server.url.replace(/\/mcp$/, "");
-    const response = await fetch(`${base}/ui/login?token=${TEST_TOKEN}`, { redirect: "manual" });
+  /** Exchange the token in `loginUrl` for a session cookie. */
+  static async login(loginUrl: string): Promise<DashboardClient> {
+    const base = new URL(loginUrl).origin;
+    const response = await fetch(loginUrl, { redirect: "manual" });
     await response.body?.cancel();
     assert.equal(response.status, 303);
     const cookie = response.headers.get("set-cookie")?.split(";")[0];
@@ -112,7 +109,8 @@ Deno.test({
     const client = await connectHttp(server.url, { token: TEST_TOKEN });
     const streams = new AbortController();
     try {
-      const ui = await DashboardClient.login(server);
+      const base = server.url.replace(/\/mcp$/, "");
+      const ui = await DashboardClient.login(`${base}/ui/login?token=${TEST_TOKEN}`);
       const save = await start(client, "SAVE");
       let joke = await start(client, "JOKE_GENERATOR");
       joke = await advance(client, joke, { theme: "<b>cats</b>" });
@@ -166,15 +164,40 @@ Deno.test({
         assert.deepEqual(runIds(await ui.page("/ui/runs?status=CANCELLED")), [joke.instance_id]);
       });
 
+      await t.step("the ui command on the same database shows and cancels its runs", async () => {
+        const bind = `127.0.0.1:${freePort()}`;
+        const command = await startUi(server.dbPath, bind, { WORKFLOW_DB_URL: db.url });
+        try {
+          const beside = await DashboardClient.login(command.url);
+          const runs = runIds(await beside.page("/ui/runs"));
+          assert.deepEqual(runs, [joke.instance_id, save.instance_id]);
+          const page = await beside.page(`/ui/runs/${save.instance_id}`);
+          const cancelled = await beside.post(`/ui/runs/${save.instance_id}/cancel`, {
+            csrf: csrfOf(page),
+          });
+          await cancelled.body?.cancel();
+          assert.equal(cancelled.status, 303);
+          const status = await call(client, "get_workflow_status", {
+            instance_id: save.instance_id,
+          });
+          assert.equal(status.status, "CANCELLED");
+        } finally {
+          command.child.kill("SIGTERM");
+          assert.equal((await command.child.status).code, 0);
+          await command.lines.cancel();
+        }
+      });
+
       await t.step("prune counts the finished runs, then deletes them", async () => {
+        const running = await start(client, "SAVE");
         const preview = await ui.page("/ui/prune?older_than=0m");
-        assert.match(preview, /data-prune-count="1"/);
+        assert.match(preview, /data-prune-count="2"/);
         const pruned = await ui.post("/ui/prune", { csrf: csrfOf(preview), older_than: "0m" });
         await pruned.body?.cancel();
         assert.equal(pruned.status, 303);
-        assert.match(await ui.page(pruned.headers.get("location")!), /Deleted 1 run\b/);
+        assert.match(await ui.page(pruned.headers.get("location")!), /Deleted 2 runs\b/);
         await ui.page(`/ui/runs/${joke.instance_id}`, 404);
-        assert.deepEqual(runIds(await ui.page("/ui/runs")), [save.instance_id]);
+        assert.deepEqual(runIds(await ui.page("/ui/runs")), [running.instance_id]);
       });
     } finally {
       streams.abort();
