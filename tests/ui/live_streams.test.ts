@@ -6,49 +6,27 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { openApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createDashboard } from "../../src/ui/dashboard.ts";
-import { BUILTIN_WORKFLOWS } from "../helpers/server.ts";
-import { deadline, sleep } from "../helpers/wait.ts";
+import { sleep } from "../helpers/wait.ts";
+import { events, nextEvent, type StreamEvent } from "./event_stream.ts";
+import { openDashboard } from "./in_process.ts";
 
 const POLL_MS = 50;
 
-/** The `update` events of an event stream, as their HTML. */
-async function* updates(response: Response): AsyncGenerator<string> {
-  let buffer = "";
-  for await (const chunk of response.body!.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-      const lines = buffer.slice(0, end).split("\n");
-      buffer = buffer.slice(end + 2);
-      if (lines[0] !== "event: update") continue;
-      yield lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
-    }
-  }
+/** The HTML of the next event of `stream`, an update. */
+async function nextUpdate(stream: AsyncGenerator<StreamEvent>): Promise<string> {
+  const { name, data } = await nextEvent(stream, 5_000);
+  assert.equal(name, "update");
+  return data;
 }
-
-const nextUpdate = async (stream: AsyncGenerator<string>) =>
-  (await deadline(stream.next(), 5_000, "a live update")).value as string;
 const csrfOf = (text: string) => /name="csrf" value="([^"]+)"/.exec(text)?.[1];
 
 Deno.test("live: viewers of one page share its poll, each gets every change", async () => {
-  const dir = Deno.makeTempDirSync({ prefix: "orch-ui-live-" });
-  const app = await openApp(loadConfig({
-    WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
-    WORKFLOW_DB_PATH: join(dir, "runs.sqlite"),
-    AI_PROVIDER: "stub",
-  }));
+  await using ui = await openDashboard(POLL_MS); // each request without a cookie: a new session
+  const { app, dashboard } = ui;
   // Count the runs page's reads, passing each to the real store.
   let pageReads = 0;
   const pageInstances = app.store.pageInstances.bind(app.store);
   app.store.pageInstances = (query) => (pageReads++, pageInstances(query));
-  const dashboard = createDashboard({
-    app: () => Promise.resolve(app),
-    access: { kind: "open" }, // each request without a cookie is a new session
-    pollMs: POLL_MS,
-  });
   const leave = new AbortController();
   const open = (path: string, cookie = "") =>
     dashboard.handle(
@@ -57,11 +35,11 @@ Deno.test("live: viewers of one page share its poll, each gets every change", as
   try {
     const run = await app.engine.start("JOKE_GENERATOR", {});
     const runsStreams = await Promise.all([1, 2, 3].map(() => open("/ui/live/runs")));
-    const runsUpdates = runsStreams.map(updates);
+    const runsUpdates = runsStreams.map(events);
     const runResponses = await Promise.all(
       [1, 2].map(() => open(`/ui/live/run/${run.instance_id}`)),
     );
-    const runUpdates = runResponses.map(updates);
+    const runUpdates = runResponses.map(events);
     for (const stream of runsUpdates) assert.match(await nextUpdate(stream), /greet/);
 
     // Each session's stream renders that session's form token, not another's.
@@ -94,8 +72,5 @@ Deno.test("live: viewers of one page share its poll, each gets every change", as
     assert.equal(pageReads, reads, "the page is still polled with nobody watching");
   } finally {
     leave.abort();
-    dashboard.close();
-    await app.close();
-    Deno.removeSync(dir, { recursive: true });
   }
 });

@@ -12,8 +12,8 @@ import type { Client } from "@modelcontextprotocol/client";
 import type { StepResponse } from "../helpers/advance.ts";
 import { connectHttp, freePort, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
 import { call } from "../helpers/server.ts";
-import { deadline } from "../helpers/wait.ts";
 import { adminConnection, freshSchema, POSTGRES_SKIP } from "../store/postgres_helpers.ts";
+import { events, nextEvent as next } from "./event_stream.ts";
 import { startUi } from "./ui_process.ts";
 
 /** A logged-in dashboard: GETs and form POSTs with the session's cookie. */
@@ -58,29 +58,6 @@ class DashboardClient {
       body: new URLSearchParams(fields),
     });
   }
-}
-
-/** The events of a `text/event-stream` response, one `{ name, data }` at a time. */
-async function* events(response: Response): AsyncGenerator<{ name: string; data: string }> {
-  assert.equal(response.headers.get("content-type"), "text/event-stream");
-  let buffer = "";
-  for await (const chunk of response.body!.pipeThrough(new TextDecoderStream())) {
-    buffer += chunk;
-    for (let end = buffer.indexOf("\n\n"); end >= 0; end = buffer.indexOf("\n\n")) {
-      const lines = buffer.slice(0, end).split("\n");
-      buffer = buffer.slice(end + 2);
-      const name = lines.find((l) => l.startsWith("event: "))?.slice(7);
-      const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
-      if (name) yield { name, data };
-    }
-  }
-}
-
-/** The next event of `stream`, within 10 s. */
-async function next(stream: AsyncGenerator<{ name: string; data: string }>) {
-  const { value, done } = await deadline(stream.next(), 10_000, "a live update");
-  assert.ok(!done, "the event stream ended");
-  return value;
 }
 
 const runIds = (page: string) => [...page.matchAll(/data-run="([^"]+)"/g)].map((m) => m[1]);
@@ -138,7 +115,9 @@ Deno.test({
       });
 
       await t.step("the event streams report an advance", async () => {
-        const runs = events(await ui.get("/ui/live/runs?workflow=JOKE_GENERATOR", streams.signal));
+        const runsResponse = await ui.get("/ui/live/runs?workflow=JOKE_GENERATOR", streams.signal);
+        assert.equal(runsResponse.headers.get("content-type"), "text/event-stream");
+        const runs = events(runsResponse);
         const run = events(await ui.get(`/ui/live/run/${joke.instance_id}`, streams.signal));
         assert.match((await next(runs)).data, /<td data-label="Step">ask_theme</);
         assert.match((await next(run)).data, /data-current-step>ask_theme</);

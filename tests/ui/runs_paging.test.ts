@@ -6,12 +6,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { openApp } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { createDashboard } from "../../src/ui/dashboard.ts";
 import { RUNS_PAGE_SIZE } from "../../src/ui/pages/runs.ts";
-import { BUILTIN_WORKFLOWS } from "../helpers/server.ts";
+import { openDashboard } from "./in_process.ts";
 
 const RUNS = 2 * RUNS_PAGE_SIZE + 7;
 
@@ -22,58 +18,47 @@ const link = (page: string, label: string) =>
     .find((m) => m[2] === label)?.[1]?.replaceAll("&amp;", "&");
 
 Deno.test("runs page: older and newer pages, each run once, newest first", async () => {
-  const dir = Deno.makeTempDirSync({ prefix: "orch-ui-paging-" });
-  const app = await openApp(loadConfig({
-    WORKFLOW_DEFINITIONS_DIR: BUILTIN_WORKFLOWS,
-    WORKFLOW_DB_PATH: join(dir, "runs.sqlite"),
-    AI_PROVIDER: "stub",
-  }));
-  const dashboard = createDashboard({ app: () => Promise.resolve(app), access: { kind: "open" } });
+  await using ui = await openDashboard();
+  const { app, dashboard } = ui;
   const get = async (path: string, status = 200) => {
     const response = await dashboard.handle(new Request(`http://127.0.0.1:8809${path}`));
     const text = await response.text();
     assert.equal(response.status, status, `GET ${path}: ${text}`);
     return { text, location: response.headers.get("location") };
   };
-  try {
-    const started: string[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      started.push((await app.engine.start("JOKE_GENERATOR", {})).instance_id);
-    }
-    // Runs started in the same millisecond are ordered by id: the store's offset listing says so.
-    const listed = await app.store.listInstances({ limit: 500, offset: 0 });
-    const newestFirst = listed.instances.map((run) => run.id);
-    assert.deepEqual(newestFirst.toSorted(), started.toSorted());
-    const pageOf = (n: number) => newestFirst.slice(n * RUNS_PAGE_SIZE, (n + 1) * RUNS_PAGE_SIZE);
-
-    const newest = (await get("/ui/runs")).text;
-    assert.deepEqual(runIds(newest), pageOf(0));
-    assert.equal(link(newest, "← Newer"), undefined);
-    const middle = (await get(link(newest, "Older →")!)).text;
-    assert.deepEqual(runIds(middle), pageOf(1));
-    const last = (await get(link(middle, "Older →")!)).text;
-    assert.deepEqual(runIds(last), pageOf(2));
-    assert.equal(runIds(last).length, RUNS - 2 * RUNS_PAGE_SIZE);
-    assert.equal(link(last, "Older →"), undefined);
-    assert.equal(link(last, "« Newest"), "/ui/runs");
-
-    const back = await get(link(last, "← Newer")!);
-    assert.deepEqual(runIds(back.text), pageOf(1));
-    assert.match(back.text, /an older page/);
-    assert.equal(link(back.text, "Older →"), link(middle, "Older →"));
-    // The next newer page is the newest: answered by the newest page's own address.
-    const top = await get(link(back.text, "← Newer")!, 303);
-    assert.equal(top.location, "/ui/runs");
-
-    const filtered = (await get("/ui/runs?workflow=JOKE_GENERATOR")).text;
-    assert.match(link(filtered, "Older →")!, /^\/ui\/runs\?workflow=JOKE_GENERATOR&after_at=/);
-
-    const both = link(middle, "Older →")!.replaceAll("after_", "before_") +
-      "&after_at=x&after_id=y";
-    assert.match((await get(both, 400)).text, /not both/);
-  } finally {
-    dashboard.close();
-    await app.close();
-    Deno.removeSync(dir, { recursive: true });
+  const started: string[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    started.push((await app.engine.start("JOKE_GENERATOR", {})).instance_id);
   }
+  // Runs started in the same millisecond are ordered by id: the store's offset listing says so.
+  const listed = await app.store.listInstances({ limit: 500, offset: 0 });
+  const newestFirst = listed.instances.map((run) => run.id);
+  assert.deepEqual(newestFirst.toSorted(), started.toSorted());
+  const pageOf = (n: number) => newestFirst.slice(n * RUNS_PAGE_SIZE, (n + 1) * RUNS_PAGE_SIZE);
+
+  const newest = (await get("/ui/runs")).text;
+  assert.deepEqual(runIds(newest), pageOf(0));
+  assert.equal(link(newest, "← Newer"), undefined);
+  const middle = (await get(link(newest, "Older →")!)).text;
+  assert.deepEqual(runIds(middle), pageOf(1));
+  const last = (await get(link(middle, "Older →")!)).text;
+  assert.deepEqual(runIds(last), pageOf(2));
+  assert.equal(runIds(last).length, RUNS - 2 * RUNS_PAGE_SIZE);
+  assert.equal(link(last, "Older →"), undefined);
+  assert.equal(link(last, "« Newest"), "/ui/runs");
+
+  const back = await get(link(last, "← Newer")!);
+  assert.deepEqual(runIds(back.text), pageOf(1));
+  assert.match(back.text, /an older page/);
+  assert.equal(link(back.text, "Older →"), link(middle, "Older →"));
+  // The next newer page is the newest: answered by the newest page's own address.
+  const top = await get(link(back.text, "← Newer")!, 303);
+  assert.equal(top.location, "/ui/runs");
+
+  const filtered = (await get("/ui/runs?workflow=JOKE_GENERATOR")).text;
+  assert.match(link(filtered, "Older →")!, /^\/ui\/runs\?workflow=JOKE_GENERATOR&after_at=/);
+
+  const both = link(middle, "Older →")!.replaceAll("after_", "before_") +
+    "&after_at=x&after_id=y";
+  assert.match((await get(both, 400)).text, /not both/);
 });
