@@ -1,9 +1,9 @@
 /**
  * Dashboard: the server time of the Runs page (`GET /ui/runs`, rendered in full by the dashboard's
  * handler over the real application and SQLite store, in process) on a database of 100,000 runs
- * against the same page on a database of 100 runs; also a filtered page and an older page deep in
- * the list (keyset paging), each against the same request on the small database (the filtered one
- * informational: there it selects half a page). The two databases
+ * against the same page on a database of 100 runs; also a filtered page, and an older and a newer
+ * page deep in the list (keyset paging both ways), each against the same request on the small
+ * database (the filtered one informational: there it selects half a page). The two databases
  * are timed in alternating blocks. Seeding copies one real run with one SQL statement per table.
  *
  * @example
@@ -141,12 +141,20 @@ export async function measureDashboard(workflowsDir: string, tempDir: string): P
   const small = await openSeeded(workflowsDir, smallDir, SMALL);
   try {
     // An older page: after the run halfway down the list (a keyset cursor), vs the small
-    // database's second page.
-    const at = async (app: App, offset: number) => {
+    // database's second page; a newer page: before that run, vs the small database's first page
+    // reached from its last run.
+    const at = async (app: App, offset: number, side: "after" | "before") => {
       const run = (await app.store.listInstances({ limit: 1, offset })).instances[0]!;
-      return `?after_at=${encodeURIComponent(run.createdAt)}&after_id=${run.id}`;
+      return `?${side}_at=${encodeURIComponent(run.createdAt)}&${side}_id=${run.id}`;
     };
-    const older = { large: await at(large.app, LARGE / 2), small: await at(small.app, 49) };
+    const older = {
+      large: await at(large.app, LARGE / 2, "after"),
+      small: await at(small.app, 49, "after"),
+    };
+    const newer = {
+      large: await at(large.app, LARGE / 2, "before"),
+      small: await at(small.app, SMALL - 1, "before"),
+    };
     const filter = `?workflow=${LOOP_WORKFLOW}&status=COMPLETED`;
     const timed = await timePages(
       {
@@ -158,6 +166,10 @@ export async function measureDashboard(workflowsDir: string, tempDir: string): P
         "an older page (keyset)": {
           large: `/ui/runs${older.large}`,
           small: `/ui/runs${older.small}`,
+        },
+        "a newer page (keyset)": {
+          large: `/ui/runs${newer.large}`,
+          small: `/ui/runs${newer.small}`,
         },
       },
       large.dashboard,

@@ -2,7 +2,8 @@
  * The SQL of `Store.pageInstances`, shared by every backend: the filters a query has become
  * `WHERE` clauses in one fixed order (each answered by an index of `created_at DESC, id DESC`
  * behind the equality filters), the cursor a row-value comparison, the id prefix a key range.
- * A backend only says how it writes a parameter.
+ * A page before a cursor (newer runs) reads that index range the other way, nearest first, and
+ * is put back newest first. A backend only says how it writes a parameter.
  *
  * @example
  * ```ts
@@ -24,7 +25,7 @@ export type Placeholder = (n: number, type: "text" | "bigint") => string;
 
 /**
  * Refuse a page a backend would read wrongly: a limit outside 1..500, an empty id prefix, a
- * cursor timestamp that is not as the stores write them.
+ * cursor timestamp that is not as the stores write them, a cursor on both sides.
  * @throws {InvalidInputError}
  */
 function checkPageQuery(query: InstancePageQuery): void {
@@ -32,17 +33,23 @@ function checkPageQuery(query: InstancePageQuery): void {
   if (query.idPrefix !== undefined && query.idPrefix === "") {
     throw new InvalidInputError("An id prefix must hold at least one character.");
   }
-  if (query.after !== undefined && !ISO_TIMESTAMP.test(query.after.createdAt)) {
+  if (query.after !== undefined && query.before !== undefined) {
+    throw new InvalidInputError(
+      "A page continues after one run (older) or before one (newer), not both: give one cursor.",
+    );
+  }
+  const cursor = query.after ?? query.before;
+  if (cursor !== undefined && !ISO_TIMESTAMP.test(cursor.createdAt)) {
     throw new InvalidInputError(
       `A page cursor's time must be an ISO-8601 UTC timestamp like 2026-01-02T03:04:05.678Z; ` +
-        `got '${query.after.createdAt}'.`,
+        `got '${cursor.createdAt}'.`,
     );
   }
 }
 
 /**
  * The statement and its values for `query`; `key` names the filters present, so a backend can
- * prepare each of the 16 shapes once.
+ * prepare each of the 24 shapes once.
  * @throws {InvalidInputError} as `Store.pageInstances`
  */
 export function instancePageSql(
@@ -73,8 +80,19 @@ export function instancePageSql(
     where.push(`(created_at, id) < (${param(query.after.createdAt)}, ${param(query.after.id)})`);
     key += "a";
   }
+  const { before } = query;
+  if (before !== undefined) {
+    where.push(`(created_at, id) > (${param(before.createdAt)}, ${param(before.id)})`);
+    key += "b";
+  }
+  const order = before === undefined ? "DESC" : "ASC";
   const sql = `SELECT ${INSTANCE_COLUMNS} FROM workflow_instances` +
     (where.length ? ` WHERE ${where.join(" AND ")}` : "") +
-    ` ORDER BY created_at DESC, id DESC LIMIT ${param(query.limit, "bigint")}`;
-  return { key, sql, values };
+    ` ORDER BY created_at ${order}, id ${order} LIMIT ${param(query.limit, "bigint")}`;
+  if (before === undefined) return { key, sql, values };
+  return {
+    key,
+    sql: `SELECT * FROM (${sql}) AS page ORDER BY created_at DESC, id DESC`,
+    values,
+  };
 }

@@ -130,7 +130,10 @@ export interface InstanceQuery {
   offset: number;
 }
 
-/** Where a keyset page of `Store.pageInstances` continues: the last run of the previous page. */
+/**
+ * Where a keyset page of `Store.pageInstances` continues: the last run of the previous page
+ * (`after`), or the first run of the next one (`before`).
+ */
 export interface InstanceCursor {
   createdAt: string;
   id: string;
@@ -142,8 +145,13 @@ export interface InstancePageQuery {
   status?: InstanceStatus;
   /** Only runs whose id starts with this text (search by id). */
   idPrefix?: string;
-  /** Only runs listed after this one, newest started first. */
+  /** Only runs listed after this one (older), the nearest first. */
   after?: InstanceCursor;
+  /**
+   * Only runs listed before this one (newer), the nearest `limit` of them, still listed newest
+   * first. Not together with `after`.
+   */
+  before?: InstanceCursor;
   /** At most this many rows (1..500). */
   limit: number;
 }
@@ -238,10 +246,10 @@ export interface Store {
   listInstances(query: InstanceQuery): Promise<{ instances: Instance[]; total: number }>;
   /**
    * One page of runs, newest started first (by `createdAt`, then id), continuing after
-   * `query.after`: keyset paging, so a page deep in a large listing costs what the first one does.
-   * No total (see `listInstances`).
-   * @throws {InvalidInputError} a limit outside 1..500, an empty id prefix, or a cursor whose
-   * `createdAt` is not an ISO-8601 UTC timestamp
+   * `query.after` (an older page) or before `query.before` (a newer one): keyset paging, so a page
+   * deep in a large listing costs what the first one does. No total (see `listInstances`).
+   * @throws {InvalidInputError} a limit outside 1..500, an empty id prefix, a cursor whose
+   * `createdAt` is not an ISO-8601 UTC timestamp, or both `after` and `before`
    */
   pageInstances(query: InstancePageQuery): Promise<Instance[]>;
   /** Remember a definition by hash (no-op if already stored). */

@@ -1,14 +1,19 @@
 /**
- * Live pages over server-sent events: each open stream polls what its page shows (one run's
- * version, or the runs page's ids and versions, both cheap indexed reads on either backend) and
- * sends the page's live part again, rendered and escaped by the server, only when that changed.
- * A stream ends when its page is final (a finished run), when the browser leaves, or when the
- * server stops (`closeAll`).
+ * Live pages over server-sent events: the streams open on the same page (the same key: one run,
+ * or the runs page with the same filters and cursor) share one poll of what it shows (the run's
+ * version, or the page's ids and versions, cheap indexed reads on either backend), so N viewers
+ * cost one read a second, not N. Each stream gets the page's live part again, rendered for its
+ * session and escaped by the server, only when that changed since it last got it. A stream ends
+ * when its page is final (a finished run), when the browser leaves, or when the server stops
+ * (`closeAll`).
  *
  * @example
  * ```ts
  * const streams = new LiveStreams(1000);
- * return streams.respond(request, async () => ({ signature: "v3", render: () => html`…` }));
+ * return streams.respond(request, { key: `run:${id}`, csrf }, async () => ({
+ *   signature: "v3",
+ *   render: (csrf) => html`…`,
+ * }), headers);
  * ```
  * @module
  */
@@ -19,9 +24,18 @@ import type { Html } from "./html.ts";
 export interface LiveState {
   /** Changes whenever the page's live part would. */
   signature: string;
-  render(): Html;
+  /** The live part for a session with this form token. */
+  render(csrf: string): Html;
   /** Nothing will change any more: send this state and end the stream. */
   done?: boolean;
+}
+
+/** Which page a stream follows, and for whom. */
+export interface LiveFeed {
+  /** Names what `poll` reads: streams with the same key share one poll. */
+  key: string;
+  /** The session's form token, for forms in the live part. */
+  csrf?: string;
 }
 
 /** Comment lines keep idle connections open through proxies. */
@@ -32,78 +46,149 @@ function event(name: string, data: string): string {
   return `event: ${name}\n${data.split("\n").map((line) => `data: ${line}`).join("\n")}\n\n`;
 }
 
+/** One open stream: what it was sent last, and how to send it more or end it. */
+class Subscriber {
+  #last = "";
+  #quiet = 0;
+  #open = true;
+  readonly #controller: ReadableStreamDefaultController<Uint8Array>;
+  readonly #csrf: string;
+  readonly #encoder = new TextEncoder();
+  /** Called once, when the stream ends. */
+  onEnd = () => {};
+
+  constructor(controller: ReadableStreamDefaultController<Uint8Array>, csrf: string) {
+    this.#controller = controller;
+    this.#csrf = csrf;
+  }
+
+  #send(text: string): void {
+    if (this.#open) this.#controller.enqueue(this.#encoder.encode(text));
+  }
+
+  /** Send `state` if it differs from what this stream has; a keep-alive now and then if not. */
+  deliver(state: LiveState, pollMs: number): void {
+    if (state.signature !== this.#last) {
+      this.#last = state.signature;
+      this.#quiet = 0;
+      this.#send(event("update", state.render(this.#csrf).text));
+    } else if ((this.#quiet += pollMs) >= KEEPALIVE_MS) {
+      this.#quiet = 0;
+      this.#send(": keep-alive\n\n");
+    }
+  }
+
+  /** Tell the page nothing more comes, and end the stream. */
+  finish(): void {
+    this.#send(event("done", ""));
+    this.stop();
+  }
+
+  /** End the stream (the browser left, or the server stops). */
+  stop(): void {
+    if (!this.#open) return;
+    this.#open = false;
+    try {
+      this.#controller.close();
+    } catch {
+      // The browser already went away.
+    }
+    this.onEnd();
+  }
+}
+
+/** The streams open on one key and the one poll loop they share. */
+class Feed {
+  readonly subscribers = new Set<Subscriber>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #wake = () => {};
+
+  /** Poll every `pollMs` while anyone listens; resolves when the last stream ended. */
+  async run(poll: () => Promise<LiveState>, pollMs: number): Promise<void> {
+    while (this.subscribers.size > 0) {
+      let state: LiveState;
+      try {
+        state = await poll();
+      } catch (error) {
+        log.debug(`dashboard: live update stopped: ${(error as Error).message}`);
+        for (const subscriber of [...this.subscribers]) subscriber.finish();
+        return;
+      }
+      for (const subscriber of [...this.subscribers]) {
+        subscriber.deliver(state, pollMs);
+        if (state.done) subscriber.finish();
+      }
+      if (this.subscribers.size === 0) return;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        this.#timer = setTimeout(resolve, pollMs);
+      });
+    }
+  }
+
+  /** Stop waiting: the last stream ended. */
+  wake(): void {
+    clearTimeout(this.#timer);
+    this.#wake();
+  }
+}
+
 /** The open event streams of the dashboard. */
 export class LiveStreams {
   readonly #pollMs: number;
-  readonly #open = new Set<() => void>();
+  readonly #feeds = new Map<string, Feed>();
 
   constructor(pollMs: number) {
     this.#pollMs = pollMs;
   }
 
-  /** The event-stream response that keeps sending `poll`'s rendering as it changes. */
-  respond(request: Request, poll: () => Promise<LiveState>, headers: HeadersInit): Response {
-    const encoder = new TextEncoder();
-    let stop = () => {};
+  /**
+   * The event-stream response that keeps sending the page's live part as it changes; `poll`
+   * reads it, once per interval for every stream on `feed.key`.
+   */
+  respond(
+    request: Request,
+    feed: LiveFeed,
+    poll: () => Promise<LiveState>,
+    headers: HeadersInit,
+  ): Response {
+    let subscriber: Subscriber | undefined;
     const body = new ReadableStream<Uint8Array>({
       start: (controller) => {
-        let open = true;
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        let wake = () => {};
-        stop = () => {
-          if (!open) return;
-          open = false;
-          this.#open.delete(stop);
-          clearTimeout(timer);
-          wake();
-          try {
-            controller.close();
-          } catch {
-            // The browser already went away.
-          }
-        };
-        this.#open.add(stop);
-        request.signal.addEventListener("abort", stop, { once: true });
-        const send = (text: string) => open && controller.enqueue(encoder.encode(text));
-        void (async () => {
-          let last = "";
-          let quiet = 0;
-          while (open) {
-            try {
-              const state = await poll();
-              if (state.signature !== last) {
-                last = state.signature;
-                quiet = 0;
-                send(event("update", state.render().text));
-              } else if ((quiet += this.#pollMs) >= KEEPALIVE_MS) {
-                quiet = 0;
-                send(": keep-alive\n\n");
-              }
-              if (state.done) {
-                send(event("done", ""));
-                return stop();
-              }
-            } catch (error) {
-              log.debug(`dashboard: live update stopped: ${(error as Error).message}`);
-              send(event("done", ""));
-              return stop();
-            }
-            await new Promise<void>((resolve) => {
-              wake = resolve;
-              timer = setTimeout(resolve, this.#pollMs);
-            });
-          }
-        })();
+        subscriber = this.#join(feed.key, new Subscriber(controller, feed.csrf ?? ""), poll);
+        request.signal.addEventListener("abort", () => subscriber?.stop(), { once: true });
       },
-      cancel: () => stop(),
+      cancel: () => subscriber?.stop(),
     });
     return new Response(body, {
       headers: { ...headers, "content-type": "text/event-stream", "cache-control": "no-store" },
     });
   }
 
+  /** Add `subscriber` to the feed of `key`, starting its poll loop if it is the first. */
+  #join(key: string, subscriber: Subscriber, poll: () => Promise<LiveState>): Subscriber {
+    let feed = this.#feeds.get(key);
+    const first = feed === undefined;
+    feed ??= new Feed();
+    const joined = feed;
+    joined.subscribers.add(subscriber);
+    subscriber.onEnd = () => {
+      joined.subscribers.delete(subscriber);
+      if (joined.subscribers.size === 0) joined.wake();
+    };
+    if (first) {
+      this.#feeds.set(key, joined);
+      void joined.run(poll, this.#pollMs).finally(() => {
+        if (this.#feeds.get(key) === joined) this.#feeds.delete(key);
+      });
+    }
+    return subscriber;
+  }
+
   /** End every stream (the server is stopping). */
   closeAll(): void {
-    for (const stop of [...this.#open]) stop();
+    for (const feed of [...this.#feeds.values()]) {
+      for (const subscriber of [...feed.subscribers]) subscriber.stop();
+    }
   }
 }

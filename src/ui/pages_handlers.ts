@@ -28,7 +28,14 @@ import {
 /** What the Prune page shows besides the form token and the workflow names. */
 type PruneOptions = Omit<Parameters<typeof prunePage>[0], "csrf" | "workflows">;
 import { loadRun, runDetails, runPage } from "./pages/run.ts";
-import { loadRuns, runsFilter, runsPage, runsSignature, runsTable } from "./pages/runs.ts";
+import {
+  loadRuns,
+  runsFilter,
+  runsPage,
+  runsQuery,
+  runsSignature,
+  runsTable,
+} from "./pages/runs.ts";
 import { workflowPage, workflowsPage } from "./pages/workflows.ts";
 import { htmlResponse, redirect, SECURITY_HEADERS } from "./responses.ts";
 import type { Session } from "./session.ts";
@@ -52,6 +59,8 @@ export class DashboardPages {
   async runs(url: URL, session: Session): Promise<Response> {
     const filter = runsFilter(url);
     const data = await loadRuns(this.#app.store, filter);
+    // A newer page that reached the newest run: the newest page, full, under its own address.
+    if (filter.before && !data.newer) return redirect(`/ui/runs${runsQuery(filter)}`);
     return htmlResponse(layout({
       title: "Runs",
       nav: "runs",
@@ -62,7 +71,7 @@ export class DashboardPages {
 
   liveRuns(request: Request, url: URL): Response {
     const filter = runsFilter(url);
-    return this.#live.respond(request, async () => {
+    return this.#live.respond(request, { key: `runs${runsQuery(filter, filter)}` }, async () => {
       const data = await loadRuns(this.#app.store, filter);
       return { signature: runsSignature(data), render: () => runsTable(data, filter) };
     }, SECURITY_HEADERS);
@@ -79,11 +88,11 @@ export class DashboardPages {
   }
 
   liveRun(request: Request, id: string, session: Session): Response {
-    return this.#live.respond(request, async () => {
+    return this.#live.respond(request, { key: `run:${id}`, csrf: session.csrf }, async () => {
       const run = await loadRun(this.#app.store, this.#pinned, id);
       return {
         signature: String(run.instance.version),
-        render: () => runDetails(run, session.csrf),
+        render: (csrf) => runDetails(run, csrf),
         done: FINISHED_STATUSES.has(run.instance.status),
       };
     }, SECURITY_HEADERS);

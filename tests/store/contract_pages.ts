@@ -1,6 +1,7 @@
 /**
  * The keyset listing of the store contract (see `contract.ts`): `pageInstances` filters, searches
- * by id prefix and continues after a cursor, newest started first, whatever runs finish meanwhile.
+ * by id prefix and continues after a cursor (older runs) or before one (newer runs, the nearest
+ * ones), newest started first, whatever runs finish meanwhile.
  *
  * @example
  * ```ts
@@ -22,7 +23,7 @@ const cursorOf = (instance: Instance) => ({ createdAt: instance.createdAt, id: i
 
 /** Register the keyset paging tests of the contract for `backend`. */
 export function registerPageContract(backend: ContractBackend): void {
-  contractTest(backend, "pageInstances: keyset pages, filters, id prefix", async (c) => {
+  contractTest(backend, "pageInstances: keyset pages both ways, filters, id prefix", async (c) => {
     const ids: string[] = [];
     for (let i = 0; i < 9; i++) {
       // Ids sharing a prefix three by three: "a0…", "a1…", "b2…"…
@@ -47,6 +48,15 @@ export function registerPageContract(backend: ContractBackend): void {
     assert.deepEqual(idsOf(last), newestFirst.slice(8));
     assert.deepEqual(await c.store.pageInstances({ limit: 4, after: cursorOf(last[0]!) }), []);
 
+    // Back up: the nearest newer runs, newest first; fewer at the top; none above the newest.
+    const back = await c.store.pageInstances({ limit: 4, before: cursorOf(last[0]!) });
+    assert.deepEqual(back, second);
+    const top = await c.store.pageInstances({ limit: 4, before: cursorOf(back[0]!) });
+    assert.deepEqual(idsOf(top), newestFirst.slice(0, 4));
+    const partial = await c.store.pageInstances({ limit: 4, before: cursorOf(second[1]!) });
+    assert.deepEqual(idsOf(partial), newestFirst.slice(1, 5));
+    assert.deepEqual(await c.store.pageInstances({ limit: 4, before: cursorOf(first[0]!) }), []);
+
     const saves = await c.store.pageInstances({ workflowName: "SAVE", limit: 2 });
     assert.deepEqual(idsOf(saves), [ids[7], ids[5]]);
     const moreSaves = await c.store.pageInstances({
@@ -55,6 +65,12 @@ export function registerPageContract(backend: ContractBackend): void {
       after: cursorOf(saves[1]!),
     });
     assert.deepEqual(idsOf(moreSaves), [ids[3], ids[1]]);
+    const newerSaves = await c.store.pageInstances({
+      workflowName: "SAVE",
+      limit: 2,
+      before: cursorOf(moreSaves[1]!),
+    });
+    assert.deepEqual(idsOf(newerSaves), [ids[5], ids[3]]);
     assert.deepEqual(idsOf(await c.store.pageInstances({ status: "COMPLETED", limit: 10 })), [
       ids[4],
     ]);
@@ -76,6 +92,10 @@ export function registerPageContract(backend: ContractBackend): void {
       [ids[7], ids[3], ids[1]],
     );
     assert.deepEqual(await c.store.pageInstances({ idPrefix: "zz", limit: 10 }), []);
+    assert.deepEqual(
+      idsOf(await c.store.pageInstances({ idPrefix: "a1", limit: 1, before: cursorOf(first[3]!) })),
+      [ids[7]],
+    );
   });
 
   contractTest(
@@ -88,6 +108,15 @@ export function registerPageContract(backend: ContractBackend): void {
       await assert.rejects(
         c.store.pageInstances({ limit: 5, after: { createdAt: "yesterday", id: "x" } }),
         invalid,
+      );
+      await assert.rejects(
+        c.store.pageInstances({ limit: 5, before: { createdAt: "2026-01-02", id: "x" } }),
+        invalid,
+      );
+      const cursor = { createdAt: "2026-01-02T03:04:05.678Z", id: "x" };
+      await assert.rejects(
+        c.store.pageInstances({ limit: 5, after: cursor, before: cursor }),
+        /not both/,
       );
     },
   );

@@ -6,42 +6,10 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { commandFlags } from "../../src/cli/command_permissions.ts";
 import { runCli } from "../helpers/cli.ts";
 import { connectHttp, freePort, spawnHttpServer, TEST_TOKEN } from "../helpers/http_server.ts";
-import { BUILTIN_WORKFLOWS, call, serverArgs, tempDbPath } from "../helpers/server.ts";
-import { deadline } from "../helpers/wait.ts";
-
-/** Start `ui` on `dbPath`; resolves with the child and the URL it printed. */
-async function startUi(dbPath: string, bind: string) {
-  const command = ["ui", "--http", bind];
-  const child = new Deno.Command(Deno.execPath(), {
-    args: serverArgs(BUILTIN_WORKFLOWS, dbPath, [], { provider: "stub" }, {
-      command,
-      flags: (config) => commandFlags(config, ["ui"], { http: bind }) ?? [],
-    }),
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let printed = "";
-  const url = await deadline(
-    (async () => {
-      for (;;) {
-        const { value, done } = await lines.read();
-        if (done) throw new Error(`ui exited before printing its URL:\n${printed}`);
-        printed += value;
-        const match = /Dashboard: (http:\S+)/.exec(printed);
-        if (match) return match[1]!;
-      }
-    })(),
-    30_000,
-    "the ui command's URL",
-  );
-  return { child, url, lines };
-}
+import { BUILTIN_WORKFLOWS, call, tempDbPath } from "../helpers/server.ts";
+import { startUi } from "./ui_process.ts";
 
 Deno.test("ui: a one-time URL, the cookie it gives, the runs of a server beside it", async () => {
   const server = await spawnHttpServer({ env: { MCP_HTTP_TOKEN: TEST_TOKEN } });

@@ -1,7 +1,8 @@
 /**
  * The Runs page: runs newest started first, filtered by workflow and status or searched by id
- * prefix, a keyset page at a time (as fast deep in 100k runs as on the first page), with status
- * badges; its table is the live part the page's event stream refreshes.
+ * prefix, a keyset page at a time in either direction (older after a page's last run, newer
+ * before its first: as fast deep in 100k runs as on the first page), with status badges; its
+ * table is the live part the page's event stream refreshes.
  *
  * @example
  * ```ts
@@ -31,21 +32,30 @@ export interface RunsFilter {
   status?: InstanceStatus;
   /** Id prefix searched for. */
   q?: string;
+  /** An older page: the runs after this one. */
   after?: InstanceCursor;
+  /** A newer page: the runs before this one (not with `after`). */
+  before?: InstanceCursor;
 }
+
+/** Where a page of runs starts: after a run, before one, or at the newest (neither). */
+type PageCursor = Pick<RunsFilter, "after" | "before">;
 
 /** One page of runs. */
 export interface RunsData {
   instances: Instance[];
   /** How many runs the filters select in all (unknown while searching by id). */
   total?: number;
-  /** Whether an older page exists. */
+  /** Whether an older page exists (on a newer page: the run it was reached from). */
   more: boolean;
+  /** Whether a newer page exists (a page other than the newest). */
+  newer: boolean;
 }
 
 /**
- * The filter the query string of `url` names (`workflow`, `status`, `q`, `after_at`+`after_id`).
- * @throws {InvalidInputError} a status that does not exist
+ * The filter the query string of `url` names (`workflow`, `status`, `q`, and a cursor:
+ * `after_at`+`after_id` or `before_at`+`before_id`).
+ * @throws {InvalidInputError} a status that does not exist, or both cursors
  */
 export function runsFilter(url: URL): RunsFilter {
   const get = (name: string) => url.searchParams.get(name)?.trim() || undefined;
@@ -55,31 +65,49 @@ export function runsFilter(url: URL): RunsFilter {
       `Unknown status '${status}': use one of ${INSTANCE_STATUSES.join(", ")}.`,
     );
   }
-  const at = get("after_at");
-  const id = get("after_id");
+  const cursor = (side: "after" | "before"): InstanceCursor | undefined => {
+    const [createdAt, id] = [get(`${side}_at`), get(`${side}_id`)];
+    return createdAt !== undefined && id !== undefined ? { createdAt, id } : undefined;
+  };
+  const [after, before] = [cursor("after"), cursor("before")];
+  if (after && before) {
+    throw new InvalidInputError(
+      "A page starts after one run (after_at, after_id) or before one (before_at, before_id), " +
+        "not both: drop one pair.",
+    );
+  }
   return {
     workflow: get("workflow"),
     status: status as InstanceStatus | undefined,
     q: get("q")?.toLowerCase(),
-    after: at !== undefined && id !== undefined ? { createdAt: at, id } : undefined,
+    after,
+    before,
   };
 }
 
-/** The query string of `filter` (without the cursor unless `after` is given). */
-export function runsQuery(filter: RunsFilter, after?: InstanceCursor): string {
+/** The query string of `filter` with the cursor of `page` (none: the newest page). */
+export function runsQuery(filter: RunsFilter, page: PageCursor = {}): string {
   const params = new URLSearchParams();
   if (filter.workflow) params.set("workflow", filter.workflow);
   if (filter.status) params.set("status", filter.status);
   if (filter.q) params.set("q", filter.q);
-  if (after) {
-    params.set("after_at", after.createdAt);
-    params.set("after_id", after.id);
+  for (const side of ["after", "before"] as const) {
+    const cursor = page[side];
+    if (cursor) {
+      params.set(`${side}_at`, cursor.createdAt);
+      params.set(`${side}_id`, cursor.id);
+    }
   }
   const text = params.toString();
   return text ? `?${text}` : "";
 }
 
-/** Read the page `filter` selects. */
+const cursorOf = (run: Instance): InstanceCursor => ({ createdAt: run.createdAt, id: run.id });
+
+/**
+ * Read the page `filter` selects: one run more than a page, to know whether another page lies
+ * beyond it (older after a cursor, newer before one).
+ */
 export async function loadRuns(store: Store, filter: RunsFilter): Promise<RunsData> {
   const query = { workflowName: filter.workflow, status: filter.status };
   const [page, counted] = await Promise.all([
@@ -87,15 +115,27 @@ export async function loadRuns(store: Store, filter: RunsFilter): Promise<RunsDa
       ...query,
       idPrefix: filter.q,
       after: filter.after,
+      before: filter.before,
       limit: RUNS_PAGE_SIZE + 1,
     }),
     // Totals come from counts the stores keep per workflow and status: cheap at any size.
     filter.q === undefined ? store.listInstances({ ...query, limit: 1, offset: 0 }) : undefined,
   ]);
+  const beyond = page.length > RUNS_PAGE_SIZE;
+  if (filter.before) {
+    // Newest first: the run beyond the page is the first one.
+    return {
+      instances: page.slice(beyond ? 1 : 0),
+      total: counted?.total,
+      more: true,
+      newer: beyond,
+    };
+  }
   return {
     instances: page.slice(0, RUNS_PAGE_SIZE),
     total: counted?.total,
-    more: page.length > RUNS_PAGE_SIZE,
+    more: beyond,
+    newer: filter.after !== undefined,
   };
 }
 
@@ -122,14 +162,34 @@ function runRow(run: Instance): Html {
   `;
 }
 
+/** The links to the newest, the newer and the older page, those that exist. */
+function pager(data: RunsData, filter: RunsFilter): Html {
+  const [first, last] = [data.instances.at(0), data.instances.at(-1)];
+  const link = (page: PageCursor, label: string, rel = "") =>
+    html`
+      <a class="button secondary" href="/ui/runs${runsQuery(filter, page)}" ${rel
+        ? html`
+          rel="${rel}"
+        `
+        : ""}>${label}</a>
+    `;
+  return html`<nav class="pager" aria-label="Pages">${data.newer ? link({}, "« Newest") : ""}${
+    data.newer && first ? link({ before: cursorOf(first) }, "← Newer", "prev") : ""
+  }${
+    data
+        .more && last
+      ? link({ after: cursorOf(last) }, "Older →", "next")
+      : ""
+  }</nav>`;
+}
+
 /** The live part: count, table and pager. */
 export function runsTable(data: RunsData, filter: RunsFilter): Html {
-  const last = data.instances.at(-1);
   const count = data.total === undefined
     ? html`${data.instances.length}${data.more ? "+" : ""} matching runs`
     : html`${data.total.toLocaleString("en-US")} ${data.total === 1 ? "run" : "runs"}`;
   const table = data.instances.length === 0
-    ? html`<p class="muted">No runs${filter.after ? " on this page" : ""}.</p>`
+    ? html`<p class="muted">No runs${data.newer ? " on this page" : ""}.</p>`
     : html`
       <div class="table-wrap">
         <table class="runs">
@@ -149,16 +209,9 @@ export function runsTable(data: RunsData, filter: RunsFilter): Html {
       </div>
     `;
   return html`
-    <p class="small muted" data-count>${count}${filter.after
+    <p class="small muted" data-count>${count}${data.newer
       ? " · an older page"
-      : " · newest first"}</p>${table}<nav class="pager"
-      aria-label="Pages">${filter.after
-        ? html`<a class="button secondary" href="/ui/runs${runsQuery(filter)}">← Newest</a>`
-        : ""}${data.more && last
-        ? html`<a class="button secondary" href="/ui/runs${
-          runsQuery(filter, { createdAt: last.createdAt, id: last.id })
-        }" rel="next">Older →</a>`
-        : ""}</nav>
+      : " · newest first"}</p>${table}${pager(data, filter)}
   `;
 }
 
@@ -197,7 +250,7 @@ export function runsPage(data: RunsData, filter: RunsFilter, workflows: readonly
         : ""}</form>
     <section class="panel" data-live="/ui/live/runs${runsQuery(
       filter,
-      filter.after,
+      filter,
     )}" aria-live="polite">${runsTable(data, filter)}</section>
   `;
 }
