@@ -66,11 +66,11 @@ export async function uiCommand(config: Config, address: string | undefined): Pr
           "(the link works once: it logs this browser in; Ctrl-C stops the dashboard)",
       );
     },
-  }, async (request) => {
+  }, async (request, info) => {
     const refused = hostHeaderValidationResponse(request, hosts);
     if (refused) return refused;
     const { pathname } = new URL(request.url);
-    if (isDashboardPath(pathname)) return await dashboard.handle(request);
+    if (isDashboardPath(pathname)) return await dashboard.handle(request, info.remoteAddr);
     if (pathname === "/") return Response.redirect(new URL(UI_PATH, request.url), 303);
     return new Response("Not found: the dashboard is at /ui.", { status: 404 });
   });

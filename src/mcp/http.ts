@@ -32,6 +32,7 @@ import { log } from "../log.ts";
 import { type AuthGate, staticBearerGate } from "./http_auth.ts";
 import { allowedHostnames, type BindAddress, bindPermission, isLoopback } from "./http_bind.ts";
 import { readBodyWithin } from "./http_body.ts";
+import { logRefused } from "./http_refused.ts";
 import { jsonRpcErrorResponse, LegacySessions } from "./http_sessions.ts";
 
 /** The URL path of the MCP endpoint. */
@@ -65,7 +66,7 @@ export interface HttpOptions {
   /** The web dashboard, served on the same listener under its `path` (`/ui`). */
   dashboard?: {
     path: string;
-    handle(request: Request): Promise<Response>;
+    handle(request: Request, remote?: Deno.Addr): Promise<Response>;
     /** End its open streams at shutdown. */
     close(): void;
   };
@@ -145,7 +146,7 @@ async function jsonBody(request: Request, maxBytes: number, timeoutMs: number): 
 /** The `408` for a request whose body stalled: nothing more of it is read. */
 function bodyTimedOut(request: Request, info: Deno.ServeHandlerInfo, ms: number): Response {
   request.body?.cancel().catch(() => {});
-  logRefused(request, info, 408, `sent part of a request body and stalled for ${ms} ms`);
+  logRefused(request, info.remoteAddr, 408, `sent part of a request body and stalled for ${ms} ms`);
   const response = jsonRpcErrorResponse(
     408,
     `Request body not received within ${ms} ms of its headers, so the request was dropped. ` +
@@ -153,25 +154,6 @@ function bodyTimedOut(request: Request, info: Deno.ServeHandlerInfo, ms: number)
   );
   response.headers.set("connection", "close");
   return response;
-}
-
-/**
- * The `warn` line of a refused request: why, and the method, path (without its query) and remote
- * address; never a header value that could hold a credential.
- */
-function logRefused(
-  request: Request,
-  info: Deno.ServeHandlerInfo,
-  status: number,
-  reason: string,
-): void {
-  const address = info.remoteAddr as Deno.Addr;
-  log.warn(`HTTP request refused: ${reason}`, {
-    status,
-    method: request.method,
-    path: new URL(request.url).pathname,
-    remote: "hostname" in address ? `${address.hostname}:${address.port}` : address.transport,
-  });
 }
 
 /** The address a request came from: the key of the per-client session bound. */
@@ -233,7 +215,7 @@ export function serveHttp(
 
   const handler = async (request: Request, info: Deno.ServeHandlerInfo): Promise<Response> => {
     if (draining) {
-      logRefused(request, info, 503, "the server is shutting down");
+      logRefused(request, info.remoteAddr, 503, "the server is shutting down");
       return jsonRpcErrorResponse(503, "The server is shutting down; reconnect when it is back.");
     }
     const { pathname } = new URL(request.url);
@@ -241,7 +223,7 @@ export function serveHttp(
     if (dashboard && (pathname === dashboard.path || pathname.startsWith(`${dashboard.path}/`))) {
       // The dashboard checks its own session and Origin; the Host check guards it too.
       return (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
-        await dashboard.handle(request);
+        await dashboard.handle(request, info.remoteAddr);
     }
     if (pathname !== MCP_PATH) {
       return jsonRpcErrorResponse(404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
@@ -251,7 +233,7 @@ export function serveHttp(
     if (refused) {
       logRefused(
         request,
-        info,
+        info.remoteAddr,
         refused.status,
         `Origin ${request.headers.get("origin") ?? "-"} Host ${
           request.headers.get("host") ?? "-"
@@ -265,7 +247,7 @@ export function serveHttp(
       const reason = request.headers.has("authorization")
         ? "wrong or malformed bearer token"
         : "no Authorization header";
-      logRefused(request, info, auth.status, reason);
+      logRefused(request, info.remoteAddr, auth.status, reason);
       return auth;
     }
     // Only POSTs carry calls; a GET is a long-lived notification stream that shutdown ends.

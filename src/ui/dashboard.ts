@@ -21,6 +21,7 @@ import {
   UnknownWorkflowError,
 } from "../errors.ts";
 import { log } from "../log.ts";
+import { logRefused } from "../mcp/http_refused.ts";
 import { LiveStreams } from "./live.ts";
 import { errorPage, loginPage } from "./pages/login.ts";
 import { DashboardPages } from "./pages_handlers.ts";
@@ -44,8 +45,8 @@ export interface DashboardOptions {
 
 /** The dashboard's request handler. */
 export interface Dashboard {
-  /** Answer a request whose path is under `/ui`. */
-  handle(request: Request): Promise<Response>;
+  /** Answer a request whose path is under `/ui`, from `remote` (for the log of a refusal). */
+  handle(request: Request, remote?: Deno.Addr): Promise<Response>;
   /** End the live streams (the server is stopping). */
   close(): void;
 }
@@ -72,13 +73,13 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   const pagesOf = () => pages ??= options.app().then((app) => new DashboardPages(app, live));
   const oneTime = options.access.kind === "one-time";
 
-  const login = async (request: Request, url: URL): Promise<Response> => {
+  const login = async (request: Request, url: URL, remote?: Deno.Addr): Promise<Response> => {
     let token = url.searchParams.get("token");
     if (request.method === "POST") token = String((await readForm(request))?.get("token") ?? "");
     if (token === null) return htmlResponse(loginPage({ oneTime, refused: false }));
     const session = sessions.login(token);
     if (!session) {
-      log.warn("dashboard: refused a log-in with a wrong or used token");
+      logRefused(request, remote, 401, "dashboard log-in with a wrong or used token");
       return htmlResponse(loginPage({ oneTime, refused: true }), 401);
     }
     return redirect(`${UI_PATH}/runs`, { "set-cookie": sessions.cookieFor(session) });
@@ -116,15 +117,16 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     return undefined;
   };
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, remote?: Deno.Addr): Promise<Response> => {
     const url = new URL(request.url);
     const asset = request.method === "GET" ? assetResponse(url.pathname) : undefined;
     if (asset) return asset;
     if (request.method === "POST" && !sameOrigin(request)) {
-      log.warn(`dashboard: refused a POST from Origin ${request.headers.get("origin") ?? "-"}`);
+      const origin = request.headers.get("origin") ?? "-";
+      logRefused(request, remote, 403, `dashboard form sent from Origin ${origin}`);
       return htmlResponse(errorPage("Refused", "This form was not sent from this dashboard."), 403);
     }
-    if (url.pathname === `${UI_PATH}/login`) return await login(request, url);
+    if (url.pathname === `${UI_PATH}/login`) return await login(request, url, remote);
     let session = sessions.find(request);
     const setCookie: Record<string, string> = {};
     if (!session && sessions.open) {
@@ -136,7 +138,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (request.method === "POST") {
       form = await readForm(request);
       if (!form || !sameSecret(String(form.get("csrf") ?? ""), session.csrf)) {
-        log.warn("dashboard: refused a POST without the session's form token");
+        logRefused(request, remote, 403, "dashboard form without the session's form token");
         return htmlResponse(
           errorPage(
             "Refused",

@@ -11,6 +11,7 @@
  * ```
  * @module
  */
+import { decisionLabel } from "../../decide/label.ts";
 import type { WorkflowDefinition } from "../../definitions/types.ts";
 import { runPathOf } from "../../definitions/workflow_graph.ts";
 import type { PinnedDefinitions } from "../../engine/pinned.ts";
@@ -81,7 +82,9 @@ function timelineEntry(entry: HistoryEntry, last: boolean): Html {
     <li class="${last ? "last" : ""}"
       data-seq="${entry.seq}"><div class="entry-head"><span class="seq">#${entry
         .seq}</span><strong>${from}</strong><span aria-hidden="true">→</span><strong>${decision
-        .nextStep}</strong><span class="badge s-other">${decision.source}</span>${statusBadge(
+        .nextStep}</strong><span class="badge s-other">${decisionLabel(
+          decision,
+        )}</span>${statusBadge(
           entry.statusAfter,
         )}<span class="small muted">${when(entry.createdAt)}</span></div>${report
         ? html`<p class="message">Report: <strong data-report-status>${report.status}</strong>${
