@@ -6,10 +6,12 @@
  * @example
  * ```sh
  * deno task bench
+ * deno task bench --only=overhead,cold-start   # only these sections
  * ```
  * @module
  */
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { BUILTIN_WORKFLOWS } from "../tests/helpers/server.ts";
 import { measureColdStart } from "./cold_start.ts";
 import { measureDashboard } from "./dashboard.ts";
@@ -33,6 +35,33 @@ function promptSize(): Promise<Row[]> {
   }]);
 }
 
+/** The sections of the bench, in the order they run; `--only=` names some of them. */
+const SECTIONS = [
+  "overhead",
+  "cold-start",
+  "scale",
+  "postgres",
+  "definitions",
+  "dashboard",
+  "prompt-size",
+] as const;
+type Section = typeof SECTIONS[number];
+
+/**
+ * The sections `--only=a,b` selects (all without it).
+ * @throws {Error} a name that is not a section
+ */
+function selectedSections(args: string[]): ReadonlySet<Section> {
+  const { values } = parseArgs({ args, options: { only: { type: "string" } } });
+  if (values.only === undefined) return new Set(SECTIONS);
+  const names = values.only.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length) {
+    throw new Error(`unknown section ${unknown.join(", ")} in --only: use ${SECTIONS.join(", ")}`);
+  }
+  return new Set(names as Section[]);
+}
+
 async function section(title: string, measure: () => Promise<Row[]>): Promise<Row[]> {
   const started = performance.now();
   console.error(`measuring ${title}…`);
@@ -42,19 +71,22 @@ async function section(title: string, measure: () => Promise<Row[]>): Promise<Ro
 }
 
 if (import.meta.main) {
+  const only = selectedSections(Deno.args);
+  const run = (name: Section, measure: () => Promise<Row[]>) =>
+    only.has(name) ? section(name, measure) : Promise.resolve([]);
   const tempDir = Deno.makeTempDirSync({ prefix: "orch-bench-" });
   const started = performance.now();
   try {
     const workflowsDir = join(tempDir, "workflows");
     writeLoopWorkflow(workflowsDir);
     const rows = [
-      ...await section("overhead", () => measureOverhead(workflowsDir, tempDir)),
-      ...await section("cold start", () => measureColdStart(BUILTIN_WORKFLOWS, tempDir)),
-      ...await section("scale", () => measureScale(workflowsDir, tempDir)),
-      ...await section("PostgreSQL", () => measurePostgres(workflowsDir, tempDir)),
-      ...await section("definitions", () => measureDefinitions(tempDir)),
-      ...await section("dashboard", () => measureDashboard(workflowsDir, tempDir)),
-      ...await section("prompt size", promptSize),
+      ...await run("overhead", () => measureOverhead(workflowsDir, tempDir)),
+      ...await run("cold-start", () => measureColdStart(BUILTIN_WORKFLOWS, tempDir)),
+      ...await run("scale", () => measureScale(workflowsDir, tempDir)),
+      ...await run("postgres", () => measurePostgres(workflowsDir, tempDir)),
+      ...await run("definitions", () => measureDefinitions(tempDir)),
+      ...await run("dashboard", () => measureDashboard(workflowsDir, tempDir)),
+      ...await run("prompt-size", promptSize),
     ];
     console.log(
       `orchestrator-mcp-server benchmarks — Deno ${Deno.version.deno}, ` +

@@ -20,6 +20,7 @@ import { databaseHost } from "../src/permissions.ts";
 import { serverArgs } from "../tests/helpers/server.ts";
 import type { RecordedAnswer } from "./floor_server.ts";
 
+const REPOSITORY = fileURLToPath(new URL("..", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./baseline_server.ts", import.meta.url));
 const FLOOR = fileURLToPath(new URL("./floor_server.ts", import.meta.url));
 
@@ -47,12 +48,16 @@ export type FloorDatabase =
   | { kind: "sqlite" }
   | { kind: "postgres"; url: string; poolSize: number };
 
-async function spawn(args: string[]): Promise<Spawned> {
+async function spawn(
+  args: string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): Promise<Spawned> {
   const transport = new StdioClientTransport({
     // Like scripts/launch.ts: the Deno binary running the bench, which bench/launch.ts grants.
     command: Deno.execPath(),
     args,
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...options.env },
+    cwd: options.cwd,
     stderr: "pipe",
   });
   let stderr = "";
@@ -79,6 +84,22 @@ export function spawnOrchestrator(options: OrchestratorOptions): Promise<Spawned
   // The URL also goes into the configuration the permission flags are derived from.
   const ai = { provider: "stub" as const, env: dbUrl ? { WORKFLOW_DB_URL: dbUrl } : {} };
   return spawn(serverArgs(options.workflowsDir, options.dbPath, extra, ai));
+}
+
+/**
+ * Start the orchestrator as a client configured by the README does: `deno task start` in the
+ * repository (the task, the launcher `scripts/launch.ts`, then the server), configured by
+ * environment variables, with the stub decider.
+ */
+export function spawnStarted(options: { workflowsDir: string; dbPath: string }): Promise<Spawned> {
+  return spawn(["task", "--quiet", "start"], {
+    cwd: REPOSITORY,
+    env: {
+      WORKFLOW_DEFINITIONS_DIR: options.workflowsDir,
+      WORKFLOW_DB_PATH: options.dbPath,
+      AI_PROVIDER: "stub",
+    },
+  });
 }
 
 /** Start the bare-SDK baseline server (`baseline_server.ts`). */

@@ -108,15 +108,26 @@ export async function lanesOn(
   return (await Promise.all(servers.map((s) => make(s, perServer)))).flat();
 }
 
+/** How many turns each group of lanes gets in `rates`. */
+const RATE_TURNS = 4;
+
 /**
- * Calls per second of each group of lanes, measured one after the other for `durationMs` each,
- * after a warm-up of a quarter of that for each.
+ * Calls per second of each group of lanes over `durationMs` each, after a warm-up of a quarter of
+ * that for each. The groups take turns (`RATE_TURNS` slices each), so a change in the machine's
+ * load during the measurement weighs on all of them alike.
  */
 export async function rates(groups: Lane[][], durationMs: number): Promise<number[]> {
   for (const lanes of groups) await throughput(lanes, durationMs / 4);
-  const result: number[] = [];
-  for (const lanes of groups) result.push(await throughput(lanes, durationMs));
-  return result;
+  const calls = groups.map(() => 0);
+  const seconds = groups.map(() => 0);
+  for (let turn = 0; turn < RATE_TURNS; turn++) {
+    for (const [i, lanes] of groups.entries()) {
+      const run = await callsFor(lanes, durationMs / RATE_TURNS);
+      calls[i] = calls[i]! + run.done;
+      seconds[i] = seconds[i]! + run.seconds;
+    }
+  }
+  return calls.map((n, i) => n / seconds[i]!);
 }
 
 /**
@@ -141,6 +152,15 @@ export async function alternatingLatency<K extends string>(
 
 /** Run every lane back to back for `durationMs`; returns completed calls per second. */
 export async function throughput(lanes: readonly Lane[], durationMs: number): Promise<number> {
+  const { done, seconds } = await callsFor(lanes, durationMs);
+  return done / seconds;
+}
+
+/** Run every lane back to back for `durationMs`; the calls completed and the seconds it took. */
+async function callsFor(
+  lanes: readonly Lane[],
+  durationMs: number,
+): Promise<{ done: number; seconds: number }> {
   let done = 0;
   const started = performance.now();
   const deadline = started + durationMs;
@@ -150,5 +170,5 @@ export async function throughput(lanes: readonly Lane[], durationMs: number): Pr
       done++;
     }
   }));
-  return done / ((performance.now() - started) / 1000);
+  return { done, seconds: (performance.now() - started) / 1000 };
 }
