@@ -6,8 +6,8 @@
  *
  * @example
  * ```ts
- * for await (const line of readLines(Deno.stdin.readable, 10 * 1024 * 1024)) {
- *   if (line.kind === "text") console.error(line.text);
+ * for await (const lines of readLines(Deno.stdin.readable, 10 * 1024 * 1024)) {
+ *   for (const line of lines) if (line.kind === "text") console.error(line.text);
  * }
  * ```
  * @module
@@ -66,22 +66,26 @@ class LineBuilder {
 }
 
 /**
- * The lines of `input`; a line longer than `maxBytes` comes out as `oversized`. A last line
- * without a line break is still a line.
+ * The lines of `input`, those ending in one chunk together: the caller can dispatch every request
+ * of a chunk in one go (so their writes share a group commit) rather than one per generator step.
+ * A line longer than `maxBytes` comes out as `oversized`. A last line without a line break is still
+ * a line.
  */
 export async function* readLines(
   input: AsyncIterable<Uint8Array>,
   maxBytes: number,
-): AsyncGenerator<Line> {
+): AsyncGenerator<Line[]> {
   const line = new LineBuilder(maxBytes);
   for await (const chunk of input) {
+    const lines: Line[] = [];
     let start = 0;
     for (let end = chunk.indexOf(LF); end !== -1; end = chunk.indexOf(LF, start)) {
       line.add(chunk.subarray(start, end));
-      yield line.finish();
+      lines.push(line.finish());
       start = end + 1;
     }
     if (start < chunk.length) line.add(chunk.subarray(start));
+    if (lines.length > 0) yield lines;
   }
-  if (!line.empty) yield line.finish();
+  if (!line.empty) yield [line.finish()];
 }
