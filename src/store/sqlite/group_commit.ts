@@ -17,6 +17,18 @@ import type { OrchestratorError } from "../../errors.ts";
 import { type DatabaseLabel, sqliteError } from "./errors.ts";
 import { rollbackQuietly } from "./open.ts";
 
+/**
+ * How many microtask turns the group commit waits after the last write joined it before it
+ * commits. The requests of one stdio chunk are dispatched together but reach the store a few turns
+ * apart (their paths through the SDK differ by a few `await`s): measured at 16 in flight, flushing
+ * on the first turn committed every write alone (one commit per call); waiting 8 turns grouped the
+ * ~5 requests of a chunk. A lone write waits these few turns (well under a microsecond each).
+ */
+const QUIET_TURNS = 12;
+
+/** At most this many turns in all, however writes keep arriving. */
+const MAX_TURNS = 200;
+
 /** A write waiting for the next group commit, with the callbacks of its caller's promise. */
 interface QueuedWrite {
   what: string;
@@ -51,17 +63,33 @@ export class GroupCommit {
   }
 
   /**
-   * Queue `apply` for the next group commit, a microtask queued by the first write: it runs after
-   * the microtasks already queued, so the writes of requests dispatched together share one
-   * `COMMIT` instead of paying one each, and a lone write is committed without waiting for another
-   * event-loop iteration. `apply` runs inside the write transaction: what it reads, no other
-   * writer can change before the commit.
+   * Queue `apply` for the next group commit, run once no write has joined it for `QUIET_TURNS`
+   * microtask turns (the first write starts counting): the writes of requests dispatched together
+   * share one `COMMIT` instead of paying one each, and a lone write is committed without waiting for
+   * another event-loop iteration. `apply` runs inside the write transaction: what it reads, no
+   * other writer can change before the commit.
    */
   write<T>(what: string, apply: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ what, apply, resolve: resolve as (value: unknown) => void, reject });
-      if (this.#queue.length === 1) queueMicrotask(() => this.flush());
+      if (this.#queue.length === 1) this.#flushWhenQuiet();
     });
+  }
+
+  /** Flush once the queue stopped growing for `QUIET_TURNS` turns (or after `MAX_TURNS`). */
+  #flushWhenQuiet(): void {
+    let turns = 0;
+    let quiet = 0;
+    let seen = 0;
+    const turn = () => {
+      const length = this.#queue.length;
+      if (length === 0) return; // Flushed meanwhile (by `close`).
+      quiet = length === seen ? quiet + 1 : 0;
+      seen = length;
+      if (quiet >= QUIET_TURNS || ++turns >= MAX_TURNS) this.flush();
+      else queueMicrotask(turn);
+    };
+    queueMicrotask(turn);
   }
 
   /**
