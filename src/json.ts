@@ -14,6 +14,25 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | {
 /** A JSON object, as used for instance context. */
 export type JsonObject = { [key: string]: JsonValue };
 
+/** The JSON text of objects and arrays already serialized (see `jsonText`). */
+const texts = new WeakMap<object, string>();
+
+/**
+ * `JSON.stringify(value)`, serialized once per object or array: the size checks serialize a
+ * report, its context updates and the merged context, and the store writes the same text without
+ * serializing them again. A JSON value is never changed once built (updates make new objects), so
+ * the remembered text stays its text.
+ */
+export function jsonText(value: JsonValue): string {
+  if (typeof value !== "object" || value === null) return JSON.stringify(value);
+  let text = texts.get(value);
+  if (text === undefined) {
+    text = JSON.stringify(value);
+    texts.set(value, text);
+  }
+  return text;
+}
+
 function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -13,7 +13,7 @@
  * @module
  */
 import { InvalidInputError } from "../errors.ts";
-import { type JsonObject, mergePatch } from "../json.ts";
+import { type JsonObject, jsonText, type JsonValue, mergePatch } from "../json.ts";
 
 /** Deepest nesting of objects and arrays accepted in client JSON (a top-level object is depth 1). */
 export const MAX_JSON_DEPTH = 64;
@@ -91,7 +91,7 @@ export const MAX_REPORT_BYTES = 256_000;
 export function checkSize(what: string, value: unknown, limit: number): string {
   // Depth first: serializing or merging a pathologically deep value would overflow the stack.
   checkJsonShape(what, value);
-  const json = JSON.stringify(value);
+  const json = jsonText(value as JsonValue);
   // A UTF-16 code unit takes at most 3 bytes of UTF-8: only text near the limit is encoded.
   if (json.length * 3 > limit) {
     const bytes = new TextEncoder().encode(json).length;

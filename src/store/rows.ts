@@ -11,7 +11,7 @@
  * @module
  */
 import { StorageError } from "../errors.ts";
-import type { JsonObject, JsonValue } from "../json.ts";
+import { type JsonObject, jsonText, type JsonValue } from "../json.ts";
 import {
   type Decision,
   DECISION_SOURCES,
@@ -173,8 +173,8 @@ export function historyEntryValues(entry: NewHistoryEntry): ColumnValue[] {
   const d = entry.decision;
   return [
     entry.step,
-    entry.report === null ? null : JSON.stringify(entry.report),
-    entry.contextUpdates === null ? null : JSON.stringify(entry.contextUpdates),
+    entry.report === null ? null : jsonText(entry.report as unknown as JsonObject),
+    entry.contextUpdates === null ? null : jsonText(entry.contextUpdates),
     d.source,
     d.nextStep,
     d.reasoning ?? null,

@@ -38,6 +38,10 @@ export interface Statements {
   advanceInstance: StatementSync;
   /** A transition that may change the status (finishing, cancelling, resuming). */
   updateInstance: StatementSync;
+  /** `advanceInstance` of a run read in the same transaction: nothing to return. */
+  advanceRun: StatementSync;
+  /** `updateInstance` of a run read in the same transaction: nothing to return. */
+  updateRun: StatementSync;
   historyEntry: StatementSync;
   lastHistory: StatementSync;
   historyPage: StatementSync;
@@ -83,6 +87,22 @@ const PRUNE_FROM = "workflow_instances INDEXED BY workflow_instances_by_complete
 const RETURNED =
   "workflow_name, definition_hash, version, history_length, created_at, completed_at";
 
+/** A transition that keeps the status: `(current_step, context, updated_at, id, version)`. */
+const ADVANCE = `UPDATE workflow_instances
+  SET current_step = ?, context = ?, updated_at = ?,
+      version = version + 1, history_length = history_length + 1
+  WHERE id = ? AND version = ?`;
+
+/**
+ * A transition that may change the status: `(status, current_step, context, updated_at,
+ * finished, now, id, version)`.
+ */
+const UPDATE = `UPDATE workflow_instances
+  SET status = ?, current_step = ?, context = ?, updated_at = ?,
+      completed_at = CASE WHEN ? THEN coalesce(completed_at, ?) ELSE NULL END,
+      version = version + 1, history_length = history_length + 1
+  WHERE id = ? AND version = ?`;
+
 /** Prepare every statement of the store on `db`. */
 export function prepareStatements(db: DatabaseSync): Statements {
   const byKey = <K extends string>(wheres: Record<K, string>, sql: (where: string) => string) =>
@@ -109,21 +129,10 @@ export function prepareStatements(db: DatabaseSync): Statements {
     // Not assigning the status keeps SQLite from rewriting the status listing indexes (it rewrites
     // an index whenever one of its columns is assigned, even to the same value), so the commit
     // writes only the row and its history.
-    advanceInstance: db.prepare(
-      `UPDATE workflow_instances
-       SET current_step = ?, context = ?, updated_at = ?,
-           version = version + 1, history_length = history_length + 1
-       WHERE id = ? AND version = ? AND status = ?
-       RETURNING ${RETURNED}`,
-    ),
-    updateInstance: db.prepare(
-      `UPDATE workflow_instances
-       SET status = ?, current_step = ?, context = ?, updated_at = ?,
-           completed_at = CASE WHEN ? THEN coalesce(completed_at, ?) ELSE NULL END,
-           version = version + 1, history_length = history_length + 1
-       WHERE id = ? AND version = ?
-       RETURNING ${RETURNED}`,
-    ),
+    advanceInstance: db.prepare(`${ADVANCE} AND status = ? RETURNING ${RETURNED}`),
+    updateInstance: db.prepare(`${UPDATE} RETURNING ${RETURNED}`),
+    advanceRun: db.prepare(ADVANCE),
+    updateRun: db.prepare(UPDATE),
     historyEntry: db.prepare(
       `SELECT ${HISTORY_COLUMNS} FROM workflow_history WHERE instance_id = ? AND seq = ?`,
     ),

@@ -21,7 +21,7 @@ import {
   StorageError,
   UnknownInstanceError,
 } from "../../errors.ts";
-import type { JsonObject } from "../../json.ts";
+import { type JsonObject, jsonText } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
 import { checkPruneQuery } from "../prune.ts";
@@ -100,7 +100,7 @@ export class SqliteStore implements Store {
         throw new DuplicateInstanceError(init.id);
       }
       const now = nowIso();
-      const contextJson = JSON.stringify(init.context);
+      const contextJson = jsonText(init.context);
       const completedAt = FINISHED_STATUSES.has(init.status) ? now : null;
       this.#sql.insertInstance.run(
         init.id,
@@ -157,20 +157,15 @@ export class SqliteStore implements Store {
   /**
    * Read the run inside the next group commit's write transaction, let `plan` decide, and apply
    * the transition it returns in the same transaction: no other writer can come between the read
-   * and the write, and the read needs no transaction of its own.
+   * and the write, and the read needs no transaction of its own. The last history entry is read
+   * only if the plan looks at it (a retry or a refusal), not on every advance.
    */
   transition<T>(id: string, plan: (run: RunSnapshot) => PlannedTransition<T>): Promise<T> {
     return this.#write(`advancing instance '${id}'`, () => {
       const instance = this.#instance(id);
       if (instance === undefined) throw new UnknownInstanceError(id);
-      const lastRow = this.#sql.historyEntry.get(id, instance.historyLength);
-      const planned = plan({
-        instance,
-        last: lastRow === undefined ? undefined : historyFromRow(lastRow),
-      });
-      if (planned.change) {
-        this.#transitionNow(id, instance.version, planned.change, planned.entry);
-      }
+      const planned = plan(this.#snapshot(instance));
+      if (planned.change) this.#writeTransition(instance, planned.change, planned.entry);
       return planned.value;
     });
   }
@@ -186,7 +181,7 @@ export class SqliteStore implements Store {
     id: string,
     page: { limit: number; offset: number },
   ): Promise<{ entries: HistoryEntry[]; total: number }> {
-    return this.#snapshot(`reading the history of instance '${id}'`, () => {
+    return this.#consistently(`reading the history of instance '${id}'`, () => {
       checkPage(page.limit, page.offset);
       const lengthRow = this.#sql.historyLength.get(id);
       const total = lengthRow === undefined ? 0 : Number(lengthRow.history_length);
@@ -204,7 +199,7 @@ export class SqliteStore implements Store {
   }
 
   listInstances(query: InstanceQuery): Promise<{ instances: Instance[]; total: number }> {
-    return this.#snapshot("listing instances", () => {
+    return this.#consistently("listing instances", () => {
       checkPage(query.limit, query.offset, MAX_PAGE_SIZE);
       const params: SQLInputValue[] = [];
       let key: ListKey = "";
@@ -288,7 +283,7 @@ export class SqliteStore implements Store {
   }
 
   listPrunable(query: PruneQuery): Promise<{ instances: Instance[]; total: number }> {
-    return this.#snapshot("listing the runs to prune", () => {
+    return this.#consistently("listing the runs to prune", () => {
       checkPruneQuery(query);
       const { key, values } = pruneParams(query);
       const countRow = this.#sql.countPrunable[key].get(...values);
@@ -340,6 +335,47 @@ export class SqliteStore implements Store {
     return row === undefined ? undefined : instanceFromRow(row);
   }
 
+  /** `instance` with its last history entry, read when first asked for. */
+  #snapshot(instance: Instance): RunSnapshot {
+    const statement = this.#sql.historyEntry;
+    let last: HistoryEntry | undefined | null = null;
+    return {
+      instance,
+      get last() {
+        if (last === null) {
+          const row = statement.get(instance.id, instance.historyLength);
+          last = row === undefined ? undefined : historyFromRow(row);
+        }
+        return last;
+      },
+    };
+  }
+
+  /**
+   * Write a transition of `instance`, read in this transaction (so its version still holds and
+   * nothing needs to be returned).
+   */
+  #writeTransition(instance: Instance, change: InstanceChange, entry: NewHistoryEntry): void {
+    const { id, version } = instance;
+    const now = nowIso();
+    const contextJson = jsonText(change.context);
+    const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
+    const { changes } = change.status === instance.status
+      ? this.#sql.advanceRun.run(change.currentStep, contextJson, now, id, version)
+      : this.#sql.updateRun.run(
+        change.status,
+        change.currentStep,
+        contextJson,
+        now,
+        finished,
+        now,
+        id,
+        version,
+      );
+    if (changes !== 1) throw new ConflictError(id);
+    this.#appendHistory(id, instance.historyLength + 1, entry, now);
+  }
+
   /** Write a transition in the current transaction; the `RETURNING` row and what was written. */
   #transitionNow(
     id: string,
@@ -348,7 +384,7 @@ export class SqliteStore implements Store {
     entry: NewHistoryEntry,
   ): { row: Row; contextJson: string; now: string } {
     const now = nowIso();
-    const contextJson = JSON.stringify(change.context);
+    const contextJson = jsonText(change.context);
     const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
     const row = this.#sql.advanceInstance.get(
       change.currentStep,
@@ -398,7 +434,7 @@ export class SqliteStore implements Store {
   }
 
   /** Run several reads on one consistent snapshot. */
-  #snapshot<T>(what: string, fn: () => T): Promise<T> {
+  #consistently<T>(what: string, fn: () => T): Promise<T> {
     return this.#read(what, () => {
       this.#db.exec("BEGIN");
       try {
