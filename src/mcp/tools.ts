@@ -13,7 +13,7 @@ import type { Report } from "../store/types.ts";
 import { decisionCall } from "./decision_call.ts";
 import howto from "./howto_create_workflow.md" with { type: "text" };
 import { inputRequiredResult } from "./sampling.ts";
-import { inputSchemas, outputSchemas } from "./schemas.ts";
+import { advertisedOnly, inputSchemas, outputSchemas } from "./schemas.ts";
 import {
   historyText,
   instancesText,
@@ -252,7 +252,7 @@ export function registerTools(server: McpServer, app: LoadServed): void {
         title: tool.title,
         description: tool.description,
         inputSchema: inputSchemas[name as ToolName],
-        outputSchema: outputSchemas[name as ToolName],
+        outputSchema: advertisedOnly(outputSchemas[name as ToolName]),
         annotations: {
           title: tool.title,
           readOnlyHint: tool.readOnly,
