@@ -49,11 +49,14 @@ export class GroupCommit {
   readonly #savepoint: StatementSync;
   readonly #rollbackToSavepoint: StatementSync;
   readonly #releaseSavepoint: StatementSync;
+  readonly #onCommit: () => void;
   /** Writes issued since the last group commit, in order. */
   #queue: QueuedWrite[] = [];
 
-  constructor(db: DatabaseSync, label: DatabaseLabel) {
+  /** `onCommit` runs after each successful `COMMIT`, before the callers are settled. */
+  constructor(db: DatabaseSync, label: DatabaseLabel, onCommit: () => void = () => {}) {
     this.#db = db;
+    this.#onCommit = onCommit;
     this.#label = label;
     this.#begin = db.prepare("BEGIN IMMEDIATE");
     this.#commit = db.prepare("COMMIT");
@@ -115,6 +118,7 @@ export class GroupCommit {
       for (const write of batch) write.reject(sqliteError(error, this.#label, write.what));
       return;
     }
+    this.#onCommit();
     batch.forEach((write, i) => {
       const outcome = outcomes[i]!;
       if (outcome.ok) write.resolve(outcome.value);

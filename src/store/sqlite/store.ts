@@ -44,6 +44,7 @@ import {
 } from "../types.ts";
 import { checkStoredRun } from "../stored_run.ts";
 import { type DatabaseLabel, sqliteError } from "./errors.ts";
+import { Checkpointer } from "./checkpointer.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { openDatabase, rollbackQuietly, type SqliteOptions, sqliteSettings } from "./open.ts";
 import { reclaimFreePages } from "./space.ts";
@@ -74,7 +75,9 @@ export class SqliteStore implements Store {
   readonly #commits: GroupCommit;
   /** `pageInstances` statements by the filters they have, prepared on first use. */
   readonly #pages = new Map<string, StatementSync>();
+  readonly #checkpoints: Checkpointer;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
   /** Prefer `openSqliteStore`; this opens, configures and migrates the database at `path`. */
   constructor(path: string, options: SqliteOptions = {}) {
@@ -84,7 +87,8 @@ export class SqliteStore implements Store {
     this.#db = openDatabase(label, synchronous);
     try {
       this.#sql = prepareStatements(this.#db);
-      this.#commits = new GroupCommit(this.#db, label);
+      this.#checkpoints = new Checkpointer(this.#db, { path, synchronous });
+      this.#commits = new GroupCommit(this.#db, label, () => this.#checkpoints.committed());
     } catch (error) {
       this.#db.close();
       throw sqliteError(error, label, "opening it");
@@ -316,9 +320,17 @@ export class SqliteStore implements Store {
    * a `StorageError`.
    */
   close(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
+    if (this.#closing) return this.#closing;
     this.#commits.flush();
     this.#closed = true;
+    // Without a checkpointing worker (most stores) the connection is closed before this returns.
+    this.#closing = this.#checkpoints.running
+      ? this.#checkpoints.stop().then(() => this.#closeConnection())
+      : Promise.resolve(this.#closeConnection());
+    return this.#closing;
+  }
+
+  #closeConnection(): void {
     try {
       // Keeps the query planner's statistics fresh for the next start. Only an optimization:
       // when another process holds the write lock it is skipped rather than failing the close.
@@ -327,7 +339,6 @@ export class SqliteStore implements Store {
       // Nothing to report: the data is already committed.
     }
     this.#db.close();
-    return Promise.resolve();
   }
 
   #instance(id: string): Instance | undefined {
