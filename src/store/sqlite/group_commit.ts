@@ -14,7 +14,7 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import type { OrchestratorError } from "../../errors.ts";
-import { type DatabaseLabel, sqliteError } from "./errors.ts";
+import { type DatabaseLabel, LOCKED, messageOf, sqliteError } from "./errors.ts";
 import { rollbackQuietly } from "./open.ts";
 
 /**
@@ -28,6 +28,13 @@ const QUIET_TURNS = 12;
 
 /** At most this many turns in all, however writes keep arriving. */
 const MAX_TURNS = 200;
+
+/** First and longest pause between two attempts to take the write lock (ms). */
+const FIRST_PAUSE_MS = 0.05;
+const LONGEST_PAUSE_MS = 2;
+
+/** What `Atomics.wait` sleeps on between attempts. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 /** A write waiting for the next group commit, with the callbacks of its caller's promise. */
 interface QueuedWrite {
@@ -50,6 +57,8 @@ export class GroupCommit {
   readonly #rollbackToSavepoint: StatementSync;
   readonly #releaseSavepoint: StatementSync;
   readonly #onCommit: () => void;
+  readonly #noBusyWait: StatementSync;
+  readonly #busyWait: StatementSync;
   /** Writes issued since the last group commit, in order. */
   #queue: QueuedWrite[] = [];
 
@@ -57,6 +66,8 @@ export class GroupCommit {
   constructor(db: DatabaseSync, label: DatabaseLabel, onCommit: () => void = () => {}) {
     this.#db = db;
     this.#onCommit = onCommit;
+    this.#noBusyWait = db.prepare("PRAGMA busy_timeout = 0");
+    this.#busyWait = db.prepare(`PRAGMA busy_timeout = ${label.busyTimeoutMs}`);
     this.#label = label;
     this.#begin = db.prepare("BEGIN IMMEDIATE");
     this.#commit = db.prepare("COMMIT");
@@ -89,7 +100,7 @@ export class GroupCommit {
       if (length === 0) return; // Flushed meanwhile (by `close`).
       quiet = length === seen ? quiet + 1 : 0;
       seen = length;
-      if (quiet >= QUIET_TURNS || ++turns >= MAX_TURNS) this.flush();
+      if (quiet >= QUIET_TURNS || ++turns >= MAX_TURNS) this.#flushOrRetry(performance.now());
       else queueMicrotask(turn);
     };
     queueMicrotask(turn);
@@ -100,23 +111,45 @@ export class GroupCommit {
    * other processes), then settle the callers. In a batch of several, each write runs in its own
    * savepoint: one that fails (a version conflict) is rolled back alone and the others commit.
    * When `BEGIN` or `COMMIT` fails, or SQLite abandoned the transaction, no write of the batch was
-   * kept and every caller gets the error.
+   * kept and every caller gets the error. Waits (blocking) for the write lock, up to the busy
+   * timeout.
    */
   flush(): void {
+    this.#commitQueued(performance.now() + this.#label.busyTimeoutMs);
+  }
+
+  /**
+   * Commit the queue if the write lock is free; while another process holds it, try again on the
+   * next event-loop turn instead of blocking: requests read meanwhile join the batch, so two busy
+   * servers take the lock fewer times. After the busy timeout (counted from `since`), wait for
+   * the lock as `flush` does, which ends in its "locked" error.
+   */
+  #flushOrRetry(since: number): void {
+    const deadline = since + this.#label.busyTimeoutMs;
+    if (performance.now() >= deadline) return this.flush();
+    if (!this.#commitQueued(undefined)) setTimeout(() => this.#flushOrRetry(since), 0);
+  }
+
+  /**
+   * Commit the queue, waiting for the write lock until `deadline` (not at all when undefined);
+   * false when the lock was not free and nothing was done.
+   */
+  #commitQueued(deadline: number | undefined): boolean {
     const batch = this.#queue;
-    if (batch.length === 0 || !this.#db.isOpen) return;
-    this.#queue = [];
+    if (batch.length === 0 || !this.#db.isOpen) return true;
     let outcomes: Outcome[];
     try {
-      this.#begin.run();
+      if (!this.#beginImmediate(deadline)) return false;
+      this.#queue = [];
       outcomes = batch.length === 1
         ? [{ ok: true, value: batch[0]!.apply() }]
         : batch.map((write) => this.#applyInSavepoint(write));
       this.#commit.run();
     } catch (error) {
+      this.#queue = this.#queue === batch ? [] : this.#queue;
       rollbackQuietly(this.#db);
       for (const write of batch) write.reject(sqliteError(error, this.#label, write.what));
-      return;
+      return true;
     }
     this.#onCommit();
     batch.forEach((write, i) => {
@@ -124,6 +157,33 @@ export class GroupCommit {
       if (outcome.ok) write.resolve(outcome.value);
       else write.reject(outcome.error);
     });
+    return true;
+  }
+
+  /**
+   * `BEGIN IMMEDIATE`; while another connection holds the write lock, false at once without a
+   * `deadline`, else tried again after short pauses (doubling from 50 µs, jittered) until then, and
+   * then its "locked" error. SQLite's own busy handler sleeps 1 ms, then 2, 5, 10 ms…, while
+   * another process's group commit holds the lock for a fraction of a millisecond: two servers on
+   * one file spent much of their time asleep. It is turned off only here; reads keep it.
+   */
+  #beginImmediate(deadline: number | undefined): boolean {
+    this.#noBusyWait.run();
+    try {
+      for (let pause = FIRST_PAUSE_MS;; pause = Math.min(pause * 2, LONGEST_PAUSE_MS)) {
+        try {
+          this.#begin.run();
+          return true;
+        } catch (error) {
+          if (!LOCKED.test(messageOf(error))) throw error;
+          if (deadline === undefined) return false;
+          if (performance.now() >= deadline) throw error;
+          Atomics.wait(PAUSE, 0, 0, pause * (0.5 + Math.random()));
+        }
+      }
+    } finally {
+      this.#busyWait.run();
+    }
   }
 
   /** Apply one write of a batch in a savepoint; throws only when the whole transaction is lost. */
