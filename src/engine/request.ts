@@ -45,7 +45,38 @@ export function advanceRequest(
  * no raw newline, so the separator keeps the two parts apart.
  */
 function requestHash(reportJson: string, contextUpdatesJson: string): string {
-  return createHash("sha256").update(`${reportJson}\n${contextUpdatesJson}`).digest("hex");
+  return textHash(`${reportJson}\n${contextUpdatesJson}`);
+}
+
+/**
+ * A 128-bit fingerprint of `text` (cyrb128, public domain, by bryc), prefixed `c1:` so it is never
+ * mistaken for the SHA-256 hex of earlier releases. The only question it answers is "is this the
+ * same request as the last one applied to this run?" (a client repeating itself), which needs no
+ * cryptographic hash: one pass in JavaScript costs a fraction of the `node:crypto` call it replaces
+ * on every advance (20 µs of 1,000 in a profile of the server, with the hash object's setup).
+ */
+export function textHash(text: string): string {
+  let h1 = 1779033703, h2 = 3144134277, h3 = 1013904242, h4 = 2773480762;
+  for (let i = 0; i < text.length; i++) {
+    const k = text.charCodeAt(i);
+    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
+    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
+    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
+    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
+  }
+  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
+  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
+  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
+  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
+  h1 ^= h2 ^ h3 ^ h4;
+  h2 ^= h1;
+  h3 ^= h1;
+  h4 ^= h1;
+  return `c1:${hex32(h1)}${hex32(h2)}${hex32(h3)}${hex32(h4)}`;
+}
+
+function hex32(h: number): string {
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**
