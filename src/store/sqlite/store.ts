@@ -369,20 +369,9 @@ export class SqliteStore implements Store {
   #writeTransition(instance: Instance, change: InstanceChange, entry: NewHistoryEntry): void {
     const { id, version } = instance;
     const now = nowIso();
-    const contextJson = jsonText(change.context);
-    const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
     const { changes } = change.status === instance.status
-      ? this.#sql.advanceRun.run(change.currentStep, contextJson, now, id, version)
-      : this.#sql.updateRun.run(
-        change.status,
-        change.currentStep,
-        contextJson,
-        now,
-        finished,
-        now,
-        id,
-        version,
-      );
+      ? this.#sql.advanceRun.run(...advanceValues(change, now), id, version)
+      : this.#sql.updateRun.run(...updateValues(change, now), id, version);
     if (changes !== 1) throw new ConflictError(id);
     this.#appendHistory(id, instance.historyLength + 1, entry, now);
   }
@@ -396,24 +385,12 @@ export class SqliteStore implements Store {
   ): { row: Row; contextJson: string; now: string } {
     const now = nowIso();
     const contextJson = jsonText(change.context);
-    const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
     const row = this.#sql.advanceInstance.get(
-      change.currentStep,
-      contextJson,
-      now,
+      ...advanceValues(change, now),
       id,
       expectedVersion,
       change.status,
-    ) ?? this.#sql.updateInstance.get(
-      change.status,
-      change.currentStep,
-      contextJson,
-      now,
-      finished,
-      now,
-      id,
-      expectedVersion,
-    );
+    ) ?? this.#sql.updateInstance.get(...updateValues(change, now), id, expectedVersion);
     if (row === undefined) {
       throw this.#sql.instanceExists.get(id) === undefined
         ? new UnknownInstanceError(id)
@@ -467,4 +444,18 @@ export class SqliteStore implements Store {
       return Promise.reject(sqliteError(error, this.#label, what));
     }
   }
+}
+
+/** What a transition that keeps the status sets: `current_step, context, updated_at`. */
+function advanceValues(change: InstanceChange, now: string): SQLInputValue[] {
+  return [change.currentStep, jsonText(change.context), now];
+}
+
+/**
+ * What a transition that may change the status sets: `status, current_step, context, updated_at`,
+ * then whether it finishes and when (for `completed_at`).
+ */
+function updateValues(change: InstanceChange, now: string): SQLInputValue[] {
+  const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
+  return [change.status, change.currentStep, jsonText(change.context), now, finished, now];
 }
