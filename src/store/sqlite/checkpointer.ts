@@ -28,7 +28,7 @@ interface CheckpointStart {
 }
 
 /** Commits after which the worker is started. */
-export const START_AFTER_COMMITS = 200;
+export const START_AFTER_COMMITS = 1000;
 /** How often the worker checkpoints (ms). */
 const INTERVAL_MS = 250;
 /** The store's own automatic checkpoint once the worker runs (pages, ~32 MB of WAL). */
