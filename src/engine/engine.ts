@@ -53,6 +53,7 @@ import {
   type AdvanceRequest,
   advanceRequest,
   instanceIdForRequest,
+  isSameRequest,
   startRequestHash,
 } from "./request.ts";
 import type { HistoryView, InstanceStatusView, ResumeResponse, StepResponse } from "./responses.ts";
@@ -227,7 +228,7 @@ export class WorkflowEngine {
       throw new RunSuspendedError(instance.id, instance.currentStep);
     }
     if (FINISHED_STATUSES.has(instance.status) || report.step_id !== instance.currentStep) {
-      const replay = replayOf(run, definition, request.hash);
+      const replay = replayOf(run, definition, request);
       if (replay) return { value: { instance, answer: replay } };
       if (FINISHED_STATUSES.has(instance.status)) {
         throw new InstanceFinishedError(instance.id, instance.status);
@@ -269,7 +270,7 @@ export class WorkflowEngine {
     const written = await this.#store.transition(instance.id, (current) => {
       if (current.instance.version === instance.version) return { value: answer, change, entry };
       // An identical request that arrived together with this one won: answer as a retry would.
-      const replay = replayOf(current, definition, request.hash);
+      const replay = replayOf(current, definition, request);
       if (replay) return { value: replay };
       throw new ConflictError(instance.id);
     });
@@ -346,16 +347,18 @@ export class WorkflowEngine {
 }
 
 /**
- * The response to a retry of the last applied request, or `undefined` when `hash` is not that
- * request's. The instance is still in the state that entry left it in (its history ends there),
+ * The response to a retry of the last applied request, or `undefined` when `request` is not
+ * that one. The instance is still in the state that entry left it in (its history ends there),
  * so the response is rebuilt from both rather than stored with every entry.
  */
 function replayOf(
   { instance, last }: RunSnapshot,
   definition: WorkflowDefinition,
-  hash: string,
+  request: AdvanceRequest,
 ): StepResponse | undefined {
-  if (last?.requestHash !== hash || last.seq !== instance.historyLength) return undefined;
+  if (!last || !isSameRequest(request, last.requestHash) || last.seq !== instance.historyLength) {
+    return undefined;
+  }
   return stepResponse(
     definition,
     instance.id,

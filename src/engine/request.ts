@@ -19,6 +19,8 @@ export interface AdvanceRequest {
   report: Report;
   contextUpdates?: JsonObject;
   hash: string;
+  /** What `hash` was made from, for comparing with a hash stored by an earlier release. */
+  text: string;
 }
 
 /**
@@ -29,24 +31,28 @@ export function advanceRequest(
   report: Report,
   contextUpdates: JsonObject | undefined,
 ): AdvanceRequest {
-  return {
-    report,
-    contextUpdates,
-    hash: requestHash(
-      checkSize("The report", report, MAX_REPORT_BYTES),
-      contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null",
-    ),
-  };
+  // The report and context updates as received (a byte-identical retry parses to the same keys in
+  // the same order, so no canonical form is needed). JSON text has no raw newline, so the
+  // separator keeps the two parts apart.
+  const text = `${checkSize("The report", report, MAX_REPORT_BYTES)}\n${
+    contextUpdates ? checkSize("context_updates", contextUpdates, MAX_CONTEXT_BYTES) : "null"
+  }`;
+  return { report, contextUpdates, hash: textHash(text), text };
 }
 
 /**
- * The hash that recognizes a retry: the report and context updates as received (a byte-identical
- * retry parses to the same keys in the same order, so no canonical form is needed). JSON text has
- * no raw newline, so the separator keeps the two parts apart.
+ * Whether `stored` (the request hash of a run's last entry) is this request's: a retry. Entries
+ * written by earlier releases hold the SHA-256 hex of the same text; it is computed only for those, so a
+ * retry that spans an upgrade (or a rolling one across replicas) is still recognized.
  */
-function requestHash(reportJson: string, contextUpdatesJson: string): string {
-  return textHash(`${reportJson}\n${contextUpdatesJson}`);
+export function isSameRequest(request: AdvanceRequest, stored: string | null): boolean {
+  if (stored === request.hash) return true;
+  return stored !== null && LEGACY_HASH.test(stored) &&
+    createHash("sha256").update(request.text).digest("hex") === stored;
 }
+
+/** The SHA-256 hex request hash of earlier releases. */
+const LEGACY_HASH = /^[0-9a-f]{64}$/;
 
 /**
  * A 128-bit fingerprint of `text` (cyrb128, public domain, by bryc), prefixed `c1:` so it is never

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { advanceRequest, textHash } from "../../src/engine/request.ts";
+import { createHash } from "node:crypto";
+import { advanceRequest, isSameRequest, textHash } from "../../src/engine/request.ts";
 
 Deno.test("a request's hash is the same for a byte-identical retry and differs for any change", () => {
   const report = { step_id: "work", status: "success", message: "Done with item 1." };
@@ -23,4 +24,15 @@ Deno.test("textHash spreads near-identical texts (no collisions over 100,000 of 
   for (let i = 0; i < 100_000; i++) seen.add(textHash(`{"step_id":"s","n":${i}}\nnull`));
   assert.equal(seen.size, 100_000);
   assert.notEqual(textHash("a\nb"), textHash("a\nb "));
+});
+
+Deno.test("a retry of a step applied by an earlier release (SHA-256 request hash) is recognized", () => {
+  const report = { step_id: "work", status: "success" };
+  const request = advanceRequest(report, { item: 1 });
+  // What earlier releases stored: the SHA-256 hex of the same text.
+  const legacy = createHash("sha256").update(`${JSON.stringify(report)}\n{"item":1}`).digest("hex");
+  assert.equal(isSameRequest(request, legacy), true);
+  assert.equal(isSameRequest(request, request.hash), true);
+  assert.equal(isSameRequest(advanceRequest(report, { item: 2 }), legacy), false);
+  assert.equal(isSameRequest(request, null), false);
 });
