@@ -3,7 +3,8 @@
  * prefix, its bin started with only Node.js on PATH (no Deno), driven by the SDK client over
  * stdio. The bin runs the launcher with exactly the `start` task's flags, from the caller's
  * working directory, and passes signals and the exit code through. The MCP Inspector CLI check
- * downloads the Inspector (~150 MB on first use), so it runs only with WORKFLOW_TEST_INSPECTOR=1.
+ * downloads the Inspector (~200 MB into npm's cache on first use, ~25 s), so it runs only with
+ * WORKFLOW_TEST_INSPECTOR=1, which `.ci/run` sets.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -200,6 +201,9 @@ Deno.test("a configuration error ends the bin with exit code 1 and the launcher'
   assert.equal(new TextDecoder().decode(output.stdout), "", "nothing on the protocol's stream");
 });
 
+/** The Inspector release the check runs (pinned, so a new release cannot break CI unseen). */
+const INSPECTOR_VERSION = "2.12.0";
+
 Deno.test({
   name: "the MCP Inspector CLI lists the installed bin's tools (WORKFLOW_TEST_INSPECTOR=1)",
   ignore: Deno.env.get("WORKFLOW_TEST_INSPECTOR") !== "1",
@@ -207,11 +211,20 @@ Deno.test({
     const pkg = await installed();
     const cwd = userDir();
     const output = await new Deno.Command(join(pkg.nodeOnlyPath, "npx"), {
-      args: ["-y", "@modelcontextprotocol/inspector", "--cli", pkg.bin, "--method", "tools/list"],
+      args: [
+        "-y",
+        `@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`,
+        "--cli",
+        pkg.bin,
+        "--method",
+        "tools/list",
+      ],
       cwd,
       env: binEnv(pkg, { WORKFLOW_DB_PATH: join(cwd, "data", "workflows.sqlite") }),
       stdout: "piped",
       stderr: "piped",
+      // A registry that stalls fails the check instead of hanging the suite.
+      signal: AbortSignal.timeout(240_000),
     }).output();
     const stdout = new TextDecoder().decode(output.stdout);
     assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
