@@ -187,6 +187,23 @@ export function historyEntryValues(entry: NewHistoryEntry): ColumnValue[] {
   ];
 }
 
+/** An instance's values in `INSTANCE_COLUMN_NAMES` order, the context as JSON text. */
+export function instanceValues(instance: Instance): ColumnValue[] {
+  return [
+    instance.id,
+    instance.workflowName,
+    instance.definitionHash,
+    instance.status,
+    instance.currentStep,
+    jsonText(instance.context),
+    instance.version,
+    instance.historyLength,
+    instance.createdAt,
+    instance.updatedAt,
+    instance.completedAt,
+  ];
+}
+
 /** Parse a `workflow_instances` row selected with `INSTANCE_COLUMNS`. */
 export function instanceFromRow(row: Row): Instance {
   const t = "workflow_instances";

@@ -49,8 +49,10 @@ import {
   type StoredRun,
 } from "../types.ts";
 import { checkStoredRun } from "../stored_run.ts";
-import { type DatabaseTarget, NO_ANSWER, postgresError } from "./errors.ts";
+import { answeredWithin } from "./answer_deadline.ts";
+import { type DatabaseTarget, postgresError } from "./errors.ts";
 import { connectPool, databaseTarget, type Pool, type PostgresOptions } from "./open.ts";
+import { insertRun } from "./import_run.ts";
 import { RunCache } from "./run_cache.ts";
 import * as SQL from "./statements.ts";
 
@@ -290,41 +292,9 @@ export class PostgresStore implements Store {
   async importRun(run: StoredRun): Promise<boolean> {
     this.#ensureOpen();
     checkStoredRun(run);
-    const { instance, history, definition } = run;
-    const what = `importing run '${instance.id}'`;
+    const what = `importing run '${run.instance.id}'`;
     try {
-      return await this.#sql.begin(async (tx) => {
-        const inserted = await tx.unsafe(SQL.IMPORT_INSTANCE, [
-          instance.id,
-          instance.workflowName,
-          instance.definitionHash,
-          instance.status,
-          instance.currentStep,
-          JSON.stringify(instance.context),
-          instance.version,
-          instance.historyLength,
-          instance.createdAt,
-          instance.updatedAt,
-          instance.completedAt,
-        ], { prepare: true });
-        if (inserted.length === 0) return false;
-        for (const entry of history) {
-          await tx.unsafe(SQL.IMPORT_HISTORY, [
-            instance.id,
-            entry.seq,
-            ...historyEntryValues(entry),
-            entry.createdAt,
-          ], { prepare: true });
-        }
-        if (definition) {
-          await tx.unsafe(SQL.INSERT_DEFINITION, [
-            definition.hash,
-            definition.workflowName,
-            definition.body,
-          ], { prepare: true });
-        }
-        return true;
-      });
+      return await insertRun(this.#sql, run);
     } catch (error) {
       throw postgresError(error, this.#target, { what, writes: true });
     }
@@ -442,21 +412,10 @@ export class PostgresStore implements Store {
   ): Promise<Row[]> {
     this.#ensureOpen();
     const query = this.#sql.unsafe(text, params, { prepare: true });
-    // Once the call has failed for want of an answer, a late outcome has no one to go to.
-    query.catch(() => {});
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const seconds = this.#answerTimeoutSeconds;
-    const unanswered = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        reject(Object.assign(new Error(`no answer within ${seconds} s`), { code: NO_ANSWER }));
-      }, seconds * 1000);
-    });
     try {
-      return await Promise.race([query, unanswered]);
+      return await answeredWithin(query, this.#answerTimeoutSeconds);
     } catch (error) {
       throw postgresError(error, this.#target, { what, writes });
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

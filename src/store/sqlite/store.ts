@@ -23,7 +23,14 @@ import {
 } from "../../errors.ts";
 import { type JsonObject, jsonText } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
-import { historyEntryValues, historyFromRow, instanceFromRow, nowIso, type Row } from "../rows.ts";
+import {
+  historyEntryValues,
+  historyFromRow,
+  instanceFromRow,
+  instanceValues,
+  nowIso,
+  type Row,
+} from "../rows.ts";
 import { checkPruneQuery } from "../prune.ts";
 import { instancePageSql } from "../instance_page.ts";
 import {
@@ -258,19 +265,7 @@ export class SqliteStore implements Store {
     }
     return this.#write(`importing run '${instance.id}'`, () => {
       if (this.#sql.instanceExists.get(instance.id) !== undefined) return false;
-      this.#sql.importInstance.run(
-        instance.id,
-        instance.workflowName,
-        instance.definitionHash,
-        instance.status,
-        instance.currentStep,
-        JSON.stringify(instance.context),
-        instance.version,
-        instance.historyLength,
-        instance.createdAt,
-        instance.updatedAt,
-        instance.completedAt,
-      );
+      this.#sql.importInstance.run(...instanceValues(instance));
       for (const entry of history) {
         this.#appendHistory(instance.id, entry.seq, entry, entry.createdAt);
       }
