@@ -77,7 +77,7 @@ export function workflowPage(entry: WorkflowEntry): Html {
       <div
         class="panel graph-box">${workflowSvg(definition, {
           id: "wf",
-        })}<p class="legend"><span>solid: declared route (labelled with the reported status)</span><span>dashed: decided by the AI</span></p></div>
+        })}<p class="legend"><span>solid: declared route (labelled with the reported status)</span><span>dashed: left to the decision maker (the AI, or the stub without one)</span></p></div>
     `
     : "";
   const steps = definition
