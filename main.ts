@@ -4,27 +4,27 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  BUILTIN_WORKFLOWS_DIR,
-  clearLibraryEnv,
-  type Config,
-  loadConfig,
-  logSettings,
-  readEnv,
-} from "./src/config.ts";
+import type { Config } from "./src/config.ts";
+import { clearLibraryEnv } from "./src/env_vars.ts";
 import type { App } from "./src/app.ts";
 import { ConfigError, OrchestratorError } from "./src/errors.ts";
 import { configureLog, log } from "./src/log.ts";
-import { connectStdio, createMcpServer, watchCatalog } from "./src/mcp/server.ts";
 import { VERSION } from "./src/version.ts";
 import { CLI_OPTIONS } from "./src/cli/options.ts";
-import { bindPermission, parseBindAddress } from "./src/mcp/http_bind.ts";
-import { deniedNetHosts } from "./src/permissions.ts";
+import { deniedNetHosts, permissionGrants } from "./src/permissions.ts";
 import { onParentExit } from "./src/parent_watch.ts";
+import {
+  fitPermissions,
+  heldPermissions,
+  movedLocation,
+  relaunch,
+} from "./src/start_permissions.ts";
 
-// Start-up speed: `serve` imports statically only what validating the configuration and answering
-// the MCP handshake need. The application (YAML and Markdown parsers, SQLite, engine), the HTTP
-// transport and the authoring commands are imported where they are used.
+// Start-up speed: main.ts imports statically only what validating the configuration needs, so that
+// `deno task start` hands over to the launcher quickly when it must (see src/start_permissions.ts).
+// The MCP SDK once the permissions are settled; the application (YAML and Markdown parsers,
+// SQLite, engine) behind the first answer; the HTTP transport and the authoring commands where
+// they are used.
 
 const help = (commandsHelp: string) =>
   `orchestrator-mcp-server ${VERSION}: runs Markdown workflows for MCP clients.
@@ -61,6 +61,9 @@ Options (each also an environment variable):
   --no-auth                                        HTTP without a bearer token (warned)
   --parent-pid PID                                 stop when process PID exits (the launcher
                                                    passes its own)
+  --fit-permissions                                keep only the permissions the configuration
+                                                   needs, or start the launcher when one is
+                                                   missing ('deno task start' passes it)
   Only from the environment: AI_SERVICE_API_KEY or GEMINI_API_KEY; USE_STUB_AI_CLIENT=true;
   MCP_HTTP_TOKEN (bearer token HTTP clients must send; generated and printed when unset).
   -h, --help             this text
@@ -79,24 +82,38 @@ const STDIO_TERMINAL_NOTICE =
  * A loader of the application: the first call imports and opens it, later calls return the same
  * promise. A failure (e.g. an unusable database) stops the server with its one-line error.
  */
-function appLoader(config: Config): () => Promise<App> {
+function appLoader(config: Config, builtinDir: string): () => Promise<App> {
   let loading: Promise<App> | undefined;
   return () =>
     loading ??= import("./src/app.ts").then(({ openApp }) =>
       // The built-ins never change (and cannot be watched inside a compiled binary).
-      openApp(config, { watch: config.definitionsDir !== BUILTIN_WORKFLOWS_DIR })
+      openApp(config, { watch: config.definitionsDir !== builtinDir })
     ).catch(fail);
 }
 
 async function serve(
   flags: Record<string, string | boolean | string[] | undefined>,
 ): Promise<void> {
+  const { BUILTIN_WORKFLOWS_DIR, loadConfig, logSettings, readEnv } = await import(
+    "./src/config.ts"
+  );
   const config = loadConfig(readEnv(), flags as Record<string, string>);
   configureLog(logSettings(config));
   if (flags["no-auth"] && flags.http === undefined) {
     throw new OrchestratorError("--no-auth only applies to --http HOST:PORT; remove it for stdio.");
   }
+  const { bindPermission, parseBindAddress } = await import("./src/mcp/http_bind.ts");
   const bind = typeof flags.http === "string" ? parseBindAddress(flags.http) : undefined;
+  if (flags["fit-permissions"]) {
+    const missing = fitPermissions(
+      permissionGrants(config, { httpBind: bind && bindPermission(bind) }),
+    );
+    if (missing.length) {
+      log.debug(`'deno task start' does not grant ${missing.join(", ")}: starting the launcher`);
+      await relaunch(Deno.args);
+    }
+    log.debug(`permissions fitted to the configuration: ${heldPermissions()}`);
+  }
   const denied = deniedNetHosts(config, bind && bindPermission(bind));
   if (denied.length) {
     throw new OrchestratorError(
@@ -105,10 +122,14 @@ async function serve(
         `binary must be rebuilt with 'deno task compile --net-host <host>'.`,
     );
   }
-  const launcherGone = watchLauncher(flags["parent-pid"] as string | undefined);
+  // Started by `deno task start` directly, the server stops with the task (even by SIGKILL).
+  const launcherGone = flags["fit-permissions"]
+    ? watchLauncher(String(Deno.ppid), "the task that started the server")
+    : watchLauncher(flags["parent-pid"] as string | undefined);
+  const { connectStdio, createMcpServer, watchCatalog } = await import("./src/mcp/server.ts");
   // The configuration is valid: serve first, load the application behind the first answer (its
   // modules are most of the start-up time); the MCP handlers wait for it.
-  const app = appLoader(config);
+  const app = appLoader(config, BUILTIN_WORKFLOWS_DIR);
   if (bind) {
     const [{ resolveHttpToken }, { serveHttpUntilSignal }, { createDashboard, UI_PATH }] =
       await Promise.all([
@@ -156,7 +177,10 @@ async function serve(
  * so the server stops with it; never for a server started without the flag.
  * @throws {ConfigError} the flag is not a process id
  */
-function watchLauncher(parentPid: string | boolean | undefined): AbortSignal {
+function watchLauncher(
+  parentPid: string | boolean | undefined,
+  parent = "the launcher",
+): AbortSignal {
   const gone = new AbortController();
   if (parentPid === undefined) return gone.signal;
   const pid = Number(parentPid);
@@ -164,7 +188,7 @@ function watchLauncher(parentPid: string | boolean | undefined): AbortSignal {
     throw new ConfigError(`Invalid --parent-pid '${parentPid}': use a process id (1 or more).`);
   }
   onParentExit(pid, () => {
-    log.warn(`the launcher (pid ${pid}) has exited: stopping the server`);
+    log.warn(`${parent} (pid ${pid}) has exited: stopping the server`);
     gone.abort();
   });
   return gone.signal;
@@ -197,6 +221,11 @@ async function main(args: string[]): Promise<void> {
   if (values.version) return void console.log(VERSION);
   clearLibraryEnv();
   const [command = "serve"] = positionals;
+  // `deno task start` with the workflows, the database, the AI host or the server elsewhere: the
+  // launcher grants those, so hand over before loading anything else (the exact check is in serve).
+  if (command === "serve" && values["fit-permissions"] && movedLocation(values)) {
+    await relaunch(args);
+  }
   if (command === "serve") return await serve(values);
   // The other commands, and the refusal of unknown ones, live in src/cli/commands.ts.
   const { runAuthoringCommand } = await import("./src/cli/commands.ts");

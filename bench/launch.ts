@@ -14,7 +14,7 @@
 import { fileURLToPath } from "node:url";
 import { LIBRARY_ENV_VARS } from "../src/config.ts";
 import { databaseHost } from "../src/permissions.ts";
-import { delegateToDeno } from "../scripts/delegate.ts";
+import { delegateToDeno } from "../src/delegate.ts";
 import { findPostgresBinaries } from "../scripts/postgres_cluster.ts";
 
 const MAIN = fileURLToPath(new URL("./main.ts", import.meta.url));

@@ -1,6 +1,6 @@
 /**
  * Spawning the servers under test as child processes and connecting the official MCP client to
- * them over stdio: the orchestrator exactly as `deno task start` runs it (same permission flags,
+ * them over stdio: the orchestrator as `deno task start` runs it (same permission flags,
  * stub decision maker) on SQLite or PostgreSQL, the bare-SDK baseline with no permissions at all,
  * and the durability floor of either backend with access to its own database only.
  *
@@ -86,18 +86,50 @@ export function spawnOrchestrator(options: OrchestratorOptions): Promise<Spawned
   return spawn(serverArgs(options.workflowsDir, options.dbPath, extra, ai));
 }
 
+/** What the cold start bench copies of the checkout: what `deno task start` runs and reads. */
+const CHECKOUT_ENTRIES = ["main.ts", "deno.json", "deno.lock", "src", "scripts", "workflows"];
+
+/** Copy the folder `from` to `to`, recursively. */
+function copyFolder(from: string, to: string): void {
+  Deno.mkdirSync(to, { recursive: true });
+  for (const entry of Deno.readDirSync(from)) {
+    if (entry.isDirectory) copyFolder(join(from, entry.name), join(to, entry.name));
+    else Deno.copyFileSync(join(from, entry.name), join(to, entry.name));
+  }
+}
+
 /**
- * Start the orchestrator as a client configured by the README does: `deno task start` in the
- * repository (the task, the launcher `scripts/launch.ts`, then the server), configured by
- * environment variables, with the stub decider.
+ * A copy of the checkout's code and built-in workflows in `folder` (no `data/`), where
+ * `deno task start` with the default locations serves them from its `./workflows` and keeps its
+ * database in its `./data`, as in a fresh clone.
  */
-export function spawnStarted(options: { workflowsDir: string; dbPath: string }): Promise<Spawned> {
+export function copyCheckout(folder: string): string {
+  for (const entry of CHECKOUT_ENTRIES) {
+    const from = join(REPOSITORY, entry);
+    if (Deno.statSync(from).isDirectory) copyFolder(from, join(folder, entry));
+    else Deno.copyFileSync(from, join(folder, entry));
+  }
+  return folder;
+}
+
+/**
+ * Start the orchestrator as the README tells clients to: `deno task start` in `checkout` with the
+ * stub decider. With `elsewhere`, the workflows and the database are configured by environment
+ * variables (as MCP client configurations do), so the server is started through the launcher
+ * (`scripts/launch.ts`); without, from the default locations, in one process.
+ */
+export function spawnStarted(
+  checkout: string,
+  elsewhere?: { workflowsDir: string; dbPath: string },
+): Promise<Spawned> {
   return spawn(["task", "--quiet", "start"], {
-    cwd: REPOSITORY,
+    cwd: checkout,
     env: {
-      WORKFLOW_DEFINITIONS_DIR: options.workflowsDir,
-      WORKFLOW_DB_PATH: options.dbPath,
       AI_PROVIDER: "stub",
+      ...elsewhere && {
+        WORKFLOW_DEFINITIONS_DIR: elsewhere.workflowsDir,
+        WORKFLOW_DB_PATH: elsewhere.dbPath,
+      },
     },
   });
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npx -y orchestrator-mcp-server [serve options]`: runs the server the way `deno task start`
- * does — `scripts/launch.ts serve` with the permission flags of the `start` task in the package's
- * own `deno.json` — on the Deno binary of the `deno` npm package (a dependency, so no Deno install
+ * `npx -y orchestrator-mcp-server [serve options]`: runs the server the way `deno task start` does
+ * when the configuration moves something (clients configure `WORKFLOW_DB_PATH`) —
+ * `scripts/launch.ts serve` with the permission flags of the `cli` task in the package's own
+ * `deno.json`, which then runs the server with exactly what it needs — on the Deno binary of the `deno` npm package (a dependency, so no Deno install
  * is needed), from a copy of the package's `app/` folder (see `app_dir.mjs`). Arguments are passed
  * on (e.g. `--http 127.0.0.1:8808`); stdin, stdout and stderr are the server's; SIGINT, SIGTERM
  * and SIGHUP reach it; its exit code (or the signal that ended it) is ours. The working directory
@@ -35,18 +36,18 @@ function denoBinary() {
   );
 }
 
-/** `deno run <the start task's flags> <app>/scripts/launch.ts serve <our arguments>`. */
+/** `deno run <the cli task's flags> <app>/scripts/launch.ts serve <our arguments>`. */
 function launcherArgs(app, deno) {
   const { tasks } = JSON.parse(readFileSync(join(app, "deno.json"), "utf8"));
-  const args = taskArgs(tasks.start, deno);
+  const args = taskArgs(tasks.cli, deno);
   const script = args.findIndex((arg, i) => i > 0 && !arg.startsWith("-"));
   if (args[0] !== "run" || script < 0) {
     throw new Error(
-      `deno.json's start task is not 'deno run … SCRIPT': ${tasks.start}`,
+      `deno.json's cli task is not 'deno run … SCRIPT': ${tasks.cli}`,
     );
   }
   args[script] = join(app, args[script]);
-  return [...args, ...process.argv.slice(2)];
+  return [...args, "serve", ...process.argv.slice(2)];
 }
 
 function main() {

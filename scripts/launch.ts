@@ -13,7 +13,7 @@ import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
 import { commandFlags } from "../src/cli/command_permissions.ts";
 import { bindPermission, parseBindAddress } from "../src/mcp/http_bind.ts";
-import { delegateToDeno } from "./delegate.ts";
+import { delegateToDeno } from "../src/delegate.ts";
 
 const MAIN = fromFileUrl(new URL("../main.ts", import.meta.url));
 

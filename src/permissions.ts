@@ -12,7 +12,8 @@
  */
 import { homedir } from "node:os";
 import { basename, dirname, join, parse, resolve } from "node:path";
-import { type Config, ENV_VARS, LIBRARY_ENV_VARS } from "./config.ts";
+import type { Config } from "./config.ts";
+import { ENV_VARS, LIBRARY_ENV_VARS } from "./env_vars.ts";
 import { isInside } from "./paths.ts";
 import { ConfigError } from "./errors.ts";
 
@@ -118,29 +119,53 @@ export interface PermissionOptions {
   readFiles?: string[];
 }
 
+/** What a configuration needs: paths to read and write, network destinations, HTTP serving. */
+export interface PermissionGrants {
+  read: string[];
+  write: string[];
+  /** `host[:port]` destinations. */
+  net: string[];
+  /** Serves HTTP (so needs `HTTP_RUNTIME_FLAG`). */
+  http: boolean;
+}
+
+/**
+ * Exactly what `config` and `options` need (paths with their real paths when those differ).
+ * @throws {ConfigError} the database folder is too broad to grant (see `dbFolderToGrant`)
+ */
+export function permissionGrants(
+  config: Config,
+  options: PermissionOptions = {},
+): PermissionGrants {
+  // With PostgreSQL no database file is touched (unless a command copies one into it): only the
+  // workflows are read, nothing written.
+  const usesFile = config.dbUrl === undefined || options.sqliteFileToo === true;
+  const dbDirs = usesFile ? withRealPath(dbFolderToGrant(config.dbPath)) : [];
+  return {
+    read: [
+      ...(options.definitions === false ? [] : withRealPath(config.definitionsDir)),
+      ...dbDirs,
+      ...(options.readFiles ?? []).flatMap(withRealPath),
+    ],
+    write: dbDirs,
+    net: netHosts(config, options.httpBind),
+    http: options.httpBind !== undefined,
+  };
+}
+
 /**
  * `deno run` flags granting exactly what `config` and `options` need.
  * @throws {ConfigError} the database folder is too broad to grant (see `dbFolderToGrant`)
  */
 export function permissionFlags(config: Config, options: PermissionOptions = {}): string[] {
-  // With PostgreSQL no database file is touched (unless a command copies one into it): only the
-  // workflows are read, nothing written.
-  const usesFile = config.dbUrl === undefined || options.sqliteFileToo === true;
-  const dbDirs = usesFile ? withRealPath(dbFolderToGrant(config.dbPath)) : [];
-  const reads = [
-    ...(options.definitions === false ? [] : withRealPath(config.definitionsDir)),
-    ...dbDirs,
-    ...(options.readFiles ?? []).flatMap(withRealPath),
-  ];
-  const flags = [
-    ...(reads.length ? [`--allow-read=${reads.join(",")}`] : []),
-    ...(dbDirs.length ? [`--allow-write=${dbDirs.join(",")}`] : []),
+  const { read, write, net, http } = permissionGrants(config, options);
+  return [
+    ...(read.length ? [`--allow-read=${read.join(",")}`] : []),
+    ...(write.length ? [`--allow-write=${write.join(",")}`] : []),
     ENV_FLAG,
+    ...(net.length ? [`--allow-net=${net.join(",")}`] : []),
+    ...(http ? [HTTP_RUNTIME_FLAG] : []),
   ];
-  const net = netHosts(config, options.httpBind);
-  if (net.length) flags.push(`--allow-net=${net.join(",")}`);
-  if (options.httpBind) flags.push(HTTP_RUNTIME_FLAG);
-  return flags;
 }
 
 /**

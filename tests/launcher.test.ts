@@ -17,8 +17,10 @@ const REPO = new URL("..", import.meta.url).pathname;
 const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
   tasks: Record<string, string>;
 };
-/** `deno task start` without `deno`: run, the launcher's flags, scripts/launch.ts, serve. */
+/** `deno task start` without `deno` (main.ts, which starts the launcher for a database elsewhere). */
 const START_ARGS = taskArgs(denoJson.tasks.start!, Deno.execPath());
+/** The launcher serving, as `deno task start` and the npm package start it. */
+const LAUNCHER_ARGS = [...taskArgs(denoJson.tasks.cli!, Deno.execPath()), "serve"];
 
 /** The environment of one launcher run: built-in workflows, stub decisions, a fresh database. */
 function launcherEnv(extra: Record<string, string> = {}): Record<string, string> {
@@ -88,7 +90,7 @@ Deno.test("SIGKILL of 'deno task start --http' stops the server and frees its po
 });
 
 Deno.test("SIGKILL of the launcher stops a stdio server although its stdin stays open", async () => {
-  const launcher = spawnWatched(START_ARGS, "piped");
+  const launcher = spawnWatched(LAUNCHER_ARGS, "piped");
   try {
     await launcher.stdin!.write(new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n`));
     await killAndAwaitTree(launcher, '"id":1');

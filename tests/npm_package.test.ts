@@ -1,7 +1,7 @@
 /**
  * The npm package, as a user gets it: `deno task pack`'s tarball installed with npm into a fresh
  * prefix, its bin started with only Node.js on PATH (no Deno), driven by the SDK client over
- * stdio. The bin runs the launcher with exactly the `start` task's flags, from the caller's
+ * stdio. The bin runs the launcher with exactly the `cli` task's flags, from the caller's
  * working directory, and passes signals and the exit code through. The MCP Inspector CLI check
  * downloads the Inspector (~200 MB into npm's cache on first use, ~25 s), so it runs only with
  * WORKFLOW_TEST_INSPECTOR=1, which `.ci/run` sets.
@@ -19,9 +19,9 @@ import { BUILTIN_WORKFLOWS, call, denoDir } from "./helpers/server.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
-const START_TASK = (JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
-  tasks: { start: string };
-}).tasks.start;
+const CLI_TASK = (JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
+  tasks: { cli: string };
+}).tasks.cli;
 
 /** The installed package: its bin, the Deno it runs on, a PATH with Node.js, npm and sh only. */
 interface Installed {
@@ -133,12 +133,12 @@ Deno.test("the installed bin serves MCP over stdio with no Deno on PATH, from th
     assert.equal(first.status, "RUNNING");
     assert.equal(first.next_step.step_name, "gather_context");
     assert.ok(Deno.statSync(join(cwd, "data", "workflows.sqlite")).isFile, "relative DB path");
-    // The launcher runs with exactly the start task's flags, on the package's Deno.
+    // The launcher runs with exactly the cli task's flags, on the package's Deno.
     const [launcher] = descendants(transport.pid!).map(commandOf).filter((c) =>
       c.includes("launch.ts")
     );
     const [app] = [...Deno.readDirSync(join(pkg.cache, "orchestrator-mcp-server"))];
-    const expected = taskArgs(START_TASK, pkg.deno).map((arg) =>
+    const expected = [...taskArgs(CLI_TASK, pkg.deno), "serve"].map((arg) =>
       arg === "scripts/launch.ts"
         ? join(pkg.cache, "orchestrator-mcp-server", app!.name, "scripts", "launch.ts")
         : arg

@@ -1,13 +1,15 @@
 /**
  * The tasks that start a child Deno grant `--allow-run` for exactly the Deno binary that runs
  * them, so `deno task start` works with any Deno — one not on PATH, one behind a symlink, the one
- * `npx -y deno@2.9.6` fetched — and `taskArgs` reads a task the way `deno task` runs it.
+ * `npx -y deno@2.9.6` fetched — and `taskArgs` reads a task the way `deno task` runs it. The
+ * `start` task runs the server itself, with the flags `src/start_permissions.ts` narrows.
  */
 import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { DENO_EXEC_PATH, taskArgs } from "../npm/task_args.mjs";
 import { call, tempDbPath } from "./helpers/server.ts";
+import { FIT_FLAG, launcherFlags, START_FLAGS } from "../src/start_permissions.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
@@ -18,7 +20,7 @@ Deno.test("the tasks that run a child Deno grant the running Deno binary, not 'd
   const deno = "C:\\Program Files (x86)\\deno 2.9\\deno.exe";
   const runGrants = (task: string) =>
     taskArgs(denoJson.tasks[task]!, deno).filter((arg) => arg.startsWith("--allow-run"));
-  for (const task of ["start", "cli", "bench", "compile", "compile:all"]) {
+  for (const task of ["cli", "bench", "compile", "compile:all"]) {
     assert.deepEqual(
       runGrants(task),
       [`--allow-run=${deno}`],
@@ -26,7 +28,21 @@ Deno.test("the tasks that run a child Deno grant the running Deno binary, not 'd
     );
   }
   assert.deepEqual(runGrants("pack"), [`--allow-run=npm,${deno}`]);
+  // The server revokes `run` before it reads any input, and spawns only this binary with it.
+  assert.deepEqual(runGrants("start"), ["--allow-run"]);
   assert.doesNotMatch(JSON.stringify(denoJson.tasks), /--allow-run=deno\b/);
+});
+
+Deno.test("the start task grants what src/start_permissions.ts narrows, and the launcher's flags are the cli task's", () => {
+  const deno = "/opt/deno 2.9/deno";
+  assert.deepEqual(
+    taskArgs(denoJson.tasks.start!, deno),
+    ["run", ...START_FLAGS, "main.ts", "serve", FIT_FLAG],
+  );
+  assert.deepEqual(
+    taskArgs(denoJson.tasks.cli!, deno),
+    ["run", ...launcherFlags(deno), "scripts/launch.ts"],
+  );
 });
 
 Deno.test("taskArgs reads a plain deno command and refuses other shell syntax", () => {

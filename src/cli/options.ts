@@ -22,6 +22,7 @@ export const CLI_OPTIONS = {
   http: { type: "string" },
   "no-auth": { type: "boolean" },
   "parent-pid": { type: "string" },
+  "fit-permissions": { type: "boolean" },
   json: { type: "boolean" },
   instance: { type: "string" },
   workflow: { type: "string" },

@@ -1,8 +1,9 @@
 /**
- * Handing the terminal to a child Deno: the launchers (`scripts/launch.ts`, `bench/launch.ts`) work
- * out the permission flags, then run the real program with them, on the very Deno binary that runs
- * the launcher (`Deno.execPath()`, which their task grants by `--allow-run`), whatever `deno` is on
- * PATH.
+ * Handing the terminal to a child Deno: the launchers (`scripts/launch.ts`, `bench/launch.ts`, and
+ * `main.ts` when `deno task start` did not grant what its configuration needs) work out the
+ * permission flags, then run the real program with them, on the very Deno binary that runs the
+ * launcher (`Deno.execPath()`, which their task grants by `--allow-run`), whatever `deno` is on
+ * PATH. The launcher gives up `run` as soon as the child is started.
  *
  * @example
  * ```ts
@@ -10,7 +11,7 @@
  * ```
  * @module
  */
-import { onParentExit } from "../src/parent_watch.ts";
+import { onParentExit } from "./parent_watch.ts";
 
 /**
  * Run `<this Deno> args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop it
@@ -23,6 +24,7 @@ export async function delegateToDeno(args: string[]): Promise<never> {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
+  Deno.permissions.revokeSync({ name: "run" });
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => child.kill(signal));
   }
