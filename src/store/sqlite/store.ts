@@ -15,22 +15,10 @@
  * @module
  */
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
-import {
-  ConflictError,
-  DuplicateInstanceError,
-  StorageError,
-  UnknownInstanceError,
-} from "../../errors.ts";
+import { DuplicateInstanceError, StorageError, UnknownInstanceError } from "../../errors.ts";
 import { type JsonObject, jsonText } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
-import {
-  historyEntryValues,
-  historyFromRow,
-  instanceFromRow,
-  instanceValues,
-  nowIso,
-  type Row,
-} from "../rows.ts";
+import { historyFromRow, instanceFromRow, instanceValues, nowIso } from "../rows.ts";
 import { checkPruneQuery } from "../prune.ts";
 import { instancePageSql } from "../instance_page.ts";
 import {
@@ -55,6 +43,7 @@ import { Checkpointer } from "./checkpointer.ts";
 import { GroupCommit } from "./group_commit.ts";
 import { openDatabase, rollbackQuietly, type SqliteOptions, sqliteSettings } from "./open.ts";
 import { reclaimFreePages } from "./space.ts";
+import { RunWrites } from "./run_writes.ts";
 import { type ListKey, prepareStatements, pruneParams, type Statements } from "./statements.ts";
 
 export type { SqliteOptions } from "./open.ts";
@@ -79,6 +68,7 @@ export class SqliteStore implements Store {
   readonly #label: DatabaseLabel;
   readonly #db: DatabaseSync;
   readonly #sql: Statements;
+  readonly #runs: RunWrites;
   readonly #commits: GroupCommit;
   /** `pageInstances` statements by the filters they have, prepared on first use. */
   readonly #pages = new Map<string, StatementSync>();
@@ -94,6 +84,7 @@ export class SqliteStore implements Store {
     this.#db = openDatabase(label, synchronous);
     try {
       this.#sql = prepareStatements(this.#db);
+      this.#runs = new RunWrites(this.#sql);
       this.#checkpoints = new Checkpointer(this.#db, { path, synchronous });
       this.#commits = new GroupCommit(this.#db, label, () => this.#checkpoints.committed());
     } catch (error) {
@@ -124,7 +115,7 @@ export class SqliteStore implements Store {
         now,
         completedAt,
       );
-      this.#appendHistory(init.id, 1, entry, now);
+      this.#runs.appendHistory(init.id, 1, entry, now);
       return {
         id: init.id,
         workflowName: init.workflowName,
@@ -153,7 +144,12 @@ export class SqliteStore implements Store {
     entry: NewHistoryEntry,
   ): Promise<Instance> {
     return this.#write(`advancing instance '${id}'`, () => {
-      const { row, contextJson, now } = this.#transitionNow(id, expectedVersion, change, entry);
+      const { row, contextJson, now } = this.#runs.transitionNow(
+        id,
+        expectedVersion,
+        change,
+        entry,
+      );
       return instanceFromRow({
         ...row,
         id,
@@ -175,8 +171,8 @@ export class SqliteStore implements Store {
     return this.#write(`advancing instance '${id}'`, () => {
       const instance = this.#instance(id);
       if (instance === undefined) throw new UnknownInstanceError(id);
-      const planned = plan(this.#snapshot(instance));
-      if (planned.change) this.#writeTransition(instance, planned.change, planned.entry);
+      const planned = plan(this.#runs.snapshot(instance));
+      if (planned.change) this.#runs.writeTransition(instance, planned.change, planned.entry);
       return planned.value;
     });
   }
@@ -267,7 +263,7 @@ export class SqliteStore implements Store {
       if (this.#sql.instanceExists.get(instance.id) !== undefined) return false;
       this.#sql.importInstance.run(...instanceValues(instance));
       for (const entry of history) {
-        this.#appendHistory(instance.id, entry.seq, entry, entry.createdAt);
+        this.#runs.appendHistory(instance.id, entry.seq, entry, entry.createdAt);
       }
       if (definition) {
         this.#sql.insertDefinition.run(
@@ -341,64 +337,6 @@ export class SqliteStore implements Store {
     return row === undefined ? undefined : instanceFromRow(row);
   }
 
-  /** `instance` with its last history entry, read when first asked for. */
-  #snapshot(instance: Instance): RunSnapshot {
-    const statement = this.#sql.historyEntry;
-    let last: HistoryEntry | undefined | null = null;
-    return {
-      instance,
-      get last() {
-        if (last === null) {
-          const row = statement.get(instance.id, instance.historyLength);
-          last = row === undefined ? undefined : historyFromRow(row);
-        }
-        return last;
-      },
-    };
-  }
-
-  /**
-   * Write a transition of `instance`, read in this transaction (so its version still holds and
-   * nothing needs to be returned).
-   */
-  #writeTransition(instance: Instance, change: InstanceChange, entry: NewHistoryEntry): void {
-    const { id, version } = instance;
-    const now = nowIso();
-    const { changes } = change.status === instance.status
-      ? this.#sql.advanceRun.run(...advanceValues(change, now), id, version)
-      : this.#sql.updateRun.run(...updateValues(change, now), id, version);
-    if (changes !== 1) throw new ConflictError(id);
-    this.#appendHistory(id, instance.historyLength + 1, entry, now);
-  }
-
-  /** Write a transition in the current transaction; the `RETURNING` row and what was written. */
-  #transitionNow(
-    id: string,
-    expectedVersion: number,
-    change: InstanceChange,
-    entry: NewHistoryEntry,
-  ): { row: Row; contextJson: string; now: string } {
-    const now = nowIso();
-    const contextJson = jsonText(change.context);
-    const row = this.#sql.advanceInstance.get(
-      ...advanceValues(change, now),
-      id,
-      expectedVersion,
-      change.status,
-    ) ?? this.#sql.updateInstance.get(...updateValues(change, now), id, expectedVersion);
-    if (row === undefined) {
-      throw this.#sql.instanceExists.get(id) === undefined
-        ? new UnknownInstanceError(id)
-        : new ConflictError(id);
-    }
-    this.#appendHistory(id, Number(row.history_length), entry, now);
-    return { row, contextJson, now };
-  }
-
-  #appendHistory(id: string, seq: number, entry: NewHistoryEntry, now: string): void {
-    this.#sql.insertHistory.run(id, seq, ...historyEntryValues(entry), now);
-  }
-
   #ensureOpen(): void {
     if (this.#closed) {
       throw new StorageError(
@@ -439,18 +377,4 @@ export class SqliteStore implements Store {
       return Promise.reject(sqliteError(error, this.#label, what));
     }
   }
-}
-
-/** What a transition that keeps the status sets: `current_step, context, updated_at`. */
-function advanceValues(change: InstanceChange, now: string): SQLInputValue[] {
-  return [change.currentStep, jsonText(change.context), now];
-}
-
-/**
- * What a transition that may change the status sets: `status, current_step, context, updated_at`,
- * then whether it finishes and when (for `completed_at`).
- */
-function updateValues(change: InstanceChange, now: string): SQLInputValue[] {
-  const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
-  return [change.status, change.currentStep, jsonText(change.context), now, finished, now];
 }
