@@ -49,6 +49,7 @@ export function relativePath(base: string, target: string): string {
 export class WorkflowFiles {
   readonly #cache = new Map<string, ReadResult>();
   readonly #bytes = new Map<string, Uint8Array>();
+  readonly #dirs = new Map<string, DirListing | undefined>();
 
   /**
    * @param folder absolute path of the workflow folder as listed
@@ -76,7 +77,7 @@ export class WorkflowFiles {
     }
     let real: string;
     try {
-      real = Deno.realPathSync(lexical);
+      real = this.#realPath(lexical);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
         return { ok: false, reason: "missing", message: "does not exist" };
@@ -95,6 +96,33 @@ export class WorkflowFiles {
     const result = this.#readReal(real);
     this.#cache.set(real, result);
     return result;
+  }
+
+  /**
+   * `Deno.realPathSync(lexical)`, without its system call per path component for a plain file:
+   * its folder's real path (listed once per load) joined with its name as listed. Symbolic links,
+   * and names not listed as such (another letter case on a case-insensitive disk), go through
+   * `realPathSync` as before.
+   */
+  #realPath(lexical: string): string {
+    const listing = this.#listing(path.dirname(lexical));
+    const entry = listing?.entries.get(path.basename(lexical));
+    if (listing && entry && !entry.isSymlink) return path.join(listing.real, entry.name);
+    return Deno.realPathSync(lexical);
+  }
+
+  #listing(dir: string): DirListing | undefined {
+    if (this.#dirs.has(dir)) return this.#dirs.get(dir);
+    let listing: DirListing | undefined;
+    try {
+      const real = Deno.realPathSync(dir);
+      const entries = new Map([...Deno.readDirSync(dir)].map((entry) => [entry.name, entry]));
+      listing = { real, entries };
+    } catch {
+      listing = undefined; // Missing or unreadable: realPathSync reports it, as before.
+    }
+    this.#dirs.set(dir, listing);
+    return listing;
   }
 
   #readReal(real: string): ReadResult {
@@ -139,6 +167,12 @@ export class WorkflowFiles {
     }
     return hash.digest("hex");
   }
+}
+
+/** A folder's real path and its entries by name. */
+interface DirListing {
+  real: string;
+  entries: Map<string, Deno.DirEntry>;
 }
 
 /**

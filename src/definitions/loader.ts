@@ -289,13 +289,17 @@ function jsonType(value: unknown): string {
 function markdownFiles(dir: string, folderReal: string): { path: string; real?: string }[] {
   const found: { path: string; real?: string }[] = [];
   // A `steps` link to a folder elsewhere is not walked: even its file names stay private.
+  let dirReal: string;
   try {
-    if (!isInside(folderReal, Deno.realPathSync(dir))) return found;
+    dirReal = Deno.realPathSync(dir);
+    if (!isInside(folderReal, dirReal)) return found;
   } catch {
     return found; // No steps/ folder: nothing unlisted to report.
   }
   let budget = MAX_WALK_ENTRIES;
-  const walk = (current: string, depth: number) => {
+  // `currentReal`: the real path of `current` (directory links are not walked, so a folder's real
+  // path is its parent's joined with its name, and a plain file's likewise).
+  const walk = (current: string, currentReal: string, depth: number) => {
     let entries: Deno.DirEntry[];
     try {
       entries = [...Deno.readDirSync(current)];
@@ -305,8 +309,11 @@ function markdownFiles(dir: string, folderReal: string): { path: string; real?: 
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       if (--budget < 0) return;
       const full = path.join(current, entry.name);
-      if (entry.isDirectory && depth < 10) walk(full, depth + 1);
-      else if ((entry.isFile || entry.isSymlink) && entry.name.endsWith(".md")) {
+      const fullReal = path.join(currentReal, entry.name);
+      if (entry.isDirectory && depth < 10) walk(full, fullReal, depth + 1);
+      else if (entry.isFile && entry.name.endsWith(".md")) {
+        found.push({ path: full, real: fullReal });
+      } else if (entry.isSymlink && entry.name.endsWith(".md")) {
         let real: string | undefined;
         try {
           real = Deno.realPathSync(full);
@@ -317,6 +324,6 @@ function markdownFiles(dir: string, folderReal: string): { path: string; real?: 
       }
     }
   };
-  walk(dir, 0);
+  walk(dir, dirReal, 0);
   return found;
 }

@@ -508,3 +508,18 @@ Deno.test("a steps folder that links outside the workflow is not listed", () => 
   const entry = loadWorkflow(root, "FLOW");
   assert.ok(!JSON.stringify(entry).includes("passwords"), JSON.stringify(entry));
 });
+
+Deno.test("links inside the workflow: a linked steps folder and a linked step file load, none is unlisted", () => {
+  const root = tempDefinitions({
+    "FLOW/index.md": "# Flow\n\n# Steps\n\n- [a](steps/a.md)\n- [b](steps/b.md)\n",
+    "FLOW/parts/a.md": stepFile("Do a."),
+    "FLOW/shared/b.md": stepFile("Do b."),
+  });
+  // steps -> parts (a folder inside the workflow), parts/b.md -> ../shared/b.md (a file inside).
+  Deno.symlinkSync(`${root}/FLOW/parts`, `${root}/FLOW/steps`);
+  Deno.symlinkSync(`${root}/FLOW/shared/b.md`, `${root}/FLOW/parts/b.md`);
+  const entry = loadWorkflow(root, "FLOW");
+  assert.ok(entry.valid, JSON.stringify(entry));
+  // Valid: both files, read through the links, are the ones the unlisted-files walk finds.
+  assert.deepEqual(entry.definition.steps.map((s) => s.instructions), ["Do a.", "Do b."]);
+});
