@@ -1,5 +1,6 @@
 /**
- * The launcher (`deno task start`), run as the task runs it. The server never outlives it: SIGKILL
+ * The launcher (`scripts/launch.ts`: `deno task cli`, the npm package, and `deno task start` with
+ * anything configured elsewhere), run as the tasks run it. The server never outlives it: SIGKILL
  * of `deno task start` (HTTP) or of the launcher itself (stdio, stdin still open) stops the real
  * server within seconds, so its port is free for a restart. And it refuses to grant write access
  * to a home folder or the file system root as the database's folder.
