@@ -10,7 +10,7 @@ import { dbFolderToGrant } from "../src/permissions.ts";
 import { taskArgs } from "../npm/task_args.mjs";
 import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
-import { descendants, killAll } from "./helpers/processes.ts";
+import { descendants, killAll, spawnCollected, type Watched } from "./helpers/processes.ts";
 import { BUILTIN_WORKFLOWS, denoDir, tempDbPath } from "./helpers/server.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
 
@@ -35,35 +35,9 @@ function launcherEnv(extra: Record<string, string> = {}): Record<string, string>
   };
 }
 
-/** A spawned process whose stdout and stderr are read to their end. */
-interface Watched {
-  child: Deno.ChildProcess;
-  stdin?: WritableStreamDefaultWriter<Uint8Array>;
-  output: () => string;
-  /** Resolves once every process holding stdout and stderr has exited. */
-  ended: Promise<void>;
-}
-
+/** `deno ARGS` in the repository with one launcher run's environment, its output collected. */
 function spawnWatched(args: string[], stdin: "piped" | "null"): Watched {
-  const child = new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: REPO,
-    env: launcherEnv(),
-    stdin,
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const collect = (stream: ReadableStream<Uint8Array>) =>
-    stream.pipeThrough(new TextDecoderStream()).pipeTo(
-      new WritableStream({ write: (text) => void (output += text) }),
-    );
-  return {
-    child,
-    stdin: stdin === "piped" ? child.stdin.getWriter() : undefined,
-    output: () => output,
-    ended: Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => {}),
-  };
+  return spawnCollected(Deno.execPath(), args, { cwd: REPO, env: launcherEnv(), stdin });
 }
 
 /** SIGKILL `watched`'s process and wait until all its descendants have exited too. */

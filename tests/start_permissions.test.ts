@@ -12,7 +12,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { taskArgs } from "../npm/task_args.mjs";
 import { START_FLAGS } from "../src/start_permissions.ts";
-import { commandOf, descendants, killAll } from "./helpers/processes.ts";
+import { commandOf, descendants, killAll, spawnCollected } from "./helpers/processes.ts";
 import { BUILTIN_WORKFLOWS, call, MAIN, tempDbPath } from "./helpers/server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
@@ -153,40 +153,32 @@ Deno.test("SIGKILL of what started the one-process server stops it", async () =>
   const cwd = workingDir();
   // A shell in the task's place: it runs the server (not by exec: a command follows), then dies.
   const quoted = [Deno.execPath(), ...START_ARGS].map((arg) => `'${arg}'`).join(" ");
-  const shell = new Deno.Command("sh", {
-    args: ["-c", `${quoted}; exit $?`],
+  const shell = spawnCollected("sh", ["-c", `${quoted}; exit $?`], {
     cwd,
     env: { NO_COLOR: "1" },
     stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const collect = (stream: ReadableStream<Uint8Array>) =>
-    stream.pipeThrough(new TextDecoderStream()).pipeTo(
-      new WritableStream({ write: (text) => void (output += text) }),
-    );
-  const ended = Promise.all([collect(shell.stdout), collect(shell.stderr)]);
-  const stdin = shell.stdin.getWriter();
-  await stdin.write(new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n`));
-  // Answered: the server watches its parent by now.
-  await eventually(() => output.includes('"id":1') || undefined, "the answer to initialize", {
-    timeoutMs: 30_000,
   });
-  const tree = descendants(shell.pid);
+  await shell.stdin!.write(new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n`));
+  // Answered: the server watches its parent by now.
+  await eventually(
+    () => shell.output().includes('"id":1') || undefined,
+    "the answer to initialize",
+    { timeoutMs: 30_000 },
+  );
+  const tree = descendants(shell.child.pid);
   assert.equal(tree.length, 1, "the shell runs one server process");
   try {
-    shell.kill("SIGKILL");
+    shell.child.kill("SIGKILL");
     // stdin stays open: only the parent's death can stop the server.
-    await deadline(ended, 10_000, `the server to exit; its output:\n${output}`);
+    await deadline(shell.ended, 10_000, `the server to exit; its output:\n${shell.output()}`);
     assert.match(
-      output,
-      new RegExp(`the task that started the server \\(pid ${shell.pid}\\) has exited`),
+      shell.output(),
+      new RegExp(`the task that started the server \\(pid ${shell.child.pid}\\) has exited`),
     );
   } finally {
     killAll(tree);
-    await shell.status;
-    await stdin.close().catch(() => {});
+    await shell.child.status;
+    await shell.stdin!.close().catch(() => {});
   }
 });
 

@@ -45,3 +45,39 @@ export function killAll(pids: number[]): void {
     }
   }
 }
+
+/** A spawned process whose stdout and stderr are read to their end, into one text. */
+export interface Watched {
+  child: Deno.ChildProcess;
+  stdin?: WritableStreamDefaultWriter<Uint8Array>;
+  output: () => string;
+  /** Resolves once every process holding stdout and stderr has exited. */
+  ended: Promise<void>;
+}
+
+/** Spawn `command args…`, collecting its stdout and stderr (interleaved as they arrive). */
+export function spawnCollected(
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string>; stdin: "piped" | "null" },
+): Watched {
+  const child = new Deno.Command(command, {
+    args,
+    cwd: options.cwd,
+    env: options.env,
+    stdin: options.stdin,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let output = "";
+  const collect = (stream: ReadableStream<Uint8Array>) =>
+    stream.pipeThrough(new TextDecoderStream()).pipeTo(
+      new WritableStream({ write: (text) => void (output += text) }),
+    );
+  return {
+    child,
+    stdin: options.stdin === "piped" ? child.stdin.getWriter() : undefined,
+    output: () => output,
+    ended: Promise.all([collect(child.stdout), collect(child.stderr)]).then(() => {}),
+  };
+}
