@@ -3,7 +3,7 @@
  * `main.ts` when `deno task start` did not grant what its configuration needs) work out the
  * permission flags, then run the real program with them, on the very Deno binary that runs the
  * launcher (`Deno.execPath()`, which their task grants by `--allow-run`), whatever `deno` is on
- * PATH. The launcher gives up `run` as soon as the child is started.
+ * PATH. The launcher gives up every permission it holds as soon as the child is started.
  *
  * @example
  * ```ts
@@ -24,7 +24,10 @@ export async function delegateToDeno(args: string[]): Promise<never> {
     stdout: "inherit",
     stderr: "inherit",
   }).spawn();
-  Deno.permissions.revokeSync({ name: "run" });
+  // From here on we only pass signals and wait: nothing to read, write, reach or start.
+  for (const name of ["run", "read", "write", "net", "env", "sys", "ffi"] as const) {
+    Deno.permissions.revokeSync({ name });
+  }
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => child.kill(signal));
   }

@@ -5,7 +5,8 @@
  * server either keeps exactly what its configuration needs and revokes the rest
  * (`Deno.permissions.revokeSync`: run and sys always), or, when the configuration needs something
  * the task did not grant (a database or workflows elsewhere, PostgreSQL, another AI host, HTTP),
- * starts the launcher (`scripts/launch.ts`), which grants exactly that, and drops `run` once it has.
+ * starts the launcher (`scripts/launch.ts`), which grants exactly that (`delegateToDeno` then drops
+ * every permission this process holds).
  *
  * @example
  * ```ts
