@@ -97,7 +97,7 @@ const granted = (descriptor: Deno.PermissionDescriptor) =>
  * revoking cannot narrow
  */
 export function fitPermissions(needed: PermissionGrants): string[] {
-  for (const name of ["read", "write", "net", "ffi", "import"] as const) {
+  for (const name of ["read", "write", "net", "env", "ffi", "import"] as const) {
     if (granted({ name })) {
       throw new ConfigError(
         `${FIT_FLAG} narrows the permissions of 'deno task start' (${START_FLAGS.join(" ")}), ` +
