@@ -23,11 +23,11 @@ import { ENV_VARS } from "./env_vars.ts";
 import { ENV_FLAG, GEMINI_HOST, type PermissionGrants } from "./permissions.ts";
 
 /** What `deno task start` grants, paths relative to its working directory. */
-export const START_GRANTS = {
+export const START_GRANTS: Readonly<Record<"read" | "write" | "net", readonly string[]>> = {
   read: ["workflows", "data"],
   write: ["data"],
   net: [GEMINI_HOST],
-} as const;
+};
 
 /** The internal flag of the `start` task that makes the server fit its permissions. */
 export const FIT_FLAG = "--fit-permissions";
@@ -73,6 +73,9 @@ export function movedLocation(flags: Record<string, unknown>): string | undefine
   return LOCATION_ENV.find((name) => Deno.env.get(name));
 }
 
+/** The launcher script. */
+export const LAUNCHER = fileURLToPath(new URL("../scripts/launch.ts", import.meta.url));
+
 /** `<this Deno> run <launcher flags> scripts/launch.ts args…`, then exit as it does. */
 export function relaunch(args: string[]): Promise<never> {
   return delegateToDeno([
@@ -82,9 +85,6 @@ export function relaunch(args: string[]): Promise<never> {
     ...args.filter((arg) => arg !== FIT_FLAG),
   ]);
 }
-
-/** The launcher script. */
-export const LAUNCHER = fileURLToPath(new URL("../scripts/launch.ts", import.meta.url));
 
 const granted = (descriptor: Deno.PermissionDescriptor) =>
   Deno.permissions.querySync(descriptor).state === "granted";
@@ -110,9 +110,7 @@ export function fitPermissions(needed: PermissionGrants): string[] {
   const missing = [
     ...needed.read.filter((path) => !read.includes(path)).map((path) => `read ${path}`),
     ...needed.write.filter((path) => !write.includes(path)).map((path) => `write ${path}`),
-    ...needed.net.filter((host) => !START_GRANTS.net.includes(host as never)).map((host) =>
-      `net ${host}`
-    ),
+    ...needed.net.filter((host) => !START_GRANTS.net.includes(host)).map((host) => `net ${host}`),
     ...needed.http ? ["HTTP serving"] : [],
   ];
   if (missing.length) return missing;
