@@ -12,7 +12,7 @@
  * @module
  */
 import { fileURLToPath } from "node:url";
-import { LIBRARY_ENV_VARS } from "../src/config.ts";
+import { LIBRARY_ENV_VARS } from "../src/env_vars.ts";
 import { databaseHost } from "../src/permissions.ts";
 import { delegateToDeno } from "../src/delegate.ts";
 import { findPostgresBinaries } from "../scripts/postgres_cluster.ts";

@@ -16,8 +16,6 @@ import { ConfigError } from "./errors.ts";
 import { LOG_FORMATS, type LogFormat, type LogSettings } from "./log.ts";
 import { ENV_VARS, type EnvVar } from "./env_vars.ts";
 
-export { clearLibraryEnv, ENV_VARS, type EnvVar, LIBRARY_ENV_VARS } from "./env_vars.ts";
-
 /**
  * Absolute path of the built-in workflows shipped with the server. With `deno run` it is the
  * repository's `workflows/`; in a binary from `deno compile --include workflows` the same URL

@@ -8,13 +8,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
-import {
-  BUILTIN_WORKFLOWS_DIR,
-  defaultDefinitionsDir,
-  ENV_VARS,
-  LIBRARY_ENV_VARS,
-  loadConfig,
-} from "../src/config.ts";
+import { BUILTIN_WORKFLOWS_DIR, defaultDefinitionsDir, loadConfig } from "../src/config.ts";
+import { ENV_VARS, LIBRARY_ENV_VARS } from "../src/env_vars.ts";
 import { compiledPermissionFlags } from "../src/permissions.ts";
 import { compileArgs, outputPath, TARGETS } from "../scripts/compile.ts";
 import { advanceToEnd, type StepResponse } from "./helpers/advance.ts";

@@ -6,7 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { type EnvVar, loadConfig } from "../src/config.ts";
+import { loadConfig } from "../src/config.ts";
+import type { EnvVar } from "../src/env_vars.ts";
 import { ConfigError } from "../src/errors.ts";
 import { startRetention } from "../src/retention.ts";
 import { openSqliteStore } from "../src/store/sqlite/store.ts";

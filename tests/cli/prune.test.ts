@@ -5,7 +5,7 @@
  * runs and says what became of the space.
  */
 import assert from "node:assert/strict";
-import type { EnvVar } from "../../src/config.ts";
+import type { EnvVar } from "../../src/env_vars.ts";
 import { openPostgresStore } from "../../src/store/postgres/store.ts";
 import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import type { Store } from "../../src/store/types.ts";

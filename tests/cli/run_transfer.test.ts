@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import type { EnvVar } from "../../src/config.ts";
+import type { EnvVar } from "../../src/env_vars.ts";
 import { runCli } from "../helpers/cli.ts";
 import { recordRuns } from "../helpers/recorded_runs.ts";
 import { BUILTIN_WORKFLOWS, tempDbPath } from "../helpers/server.ts";

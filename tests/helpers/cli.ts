@@ -6,7 +6,7 @@
 import { parseArgs } from "node:util";
 import { CLI_OPTIONS } from "../../src/cli/options.ts";
 import { commandFlags } from "../../src/cli/command_permissions.ts";
-import type { EnvVar } from "../../src/config.ts";
+import type { EnvVar } from "../../src/env_vars.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 import { serverArgs } from "./server.ts";
 

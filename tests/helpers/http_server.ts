@@ -6,7 +6,7 @@
 import { Client } from "@modelcontextprotocol/client";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import type { ClientOptions } from "@modelcontextprotocol/client";
-import type { EnvVar } from "../../src/config.ts";
+import type { EnvVar } from "../../src/env_vars.ts";
 import { INITIALIZE } from "./jsonrpc.ts";
 import {
   type AiOptions,

@@ -8,7 +8,8 @@ import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { join } from "node:path";
 import type { ClientOptions } from "@modelcontextprotocol/client";
-import { type Config, type EnvVar, loadConfig, type Provider } from "../../src/config.ts";
+import { type Config, loadConfig, type Provider } from "../../src/config.ts";
+import type { EnvVar } from "../../src/env_vars.ts";
 import { permissionFlags } from "../../src/permissions.ts";
 
 /** The repository's main.ts. */

@@ -4,7 +4,7 @@
  * it printed.
  * @module
  */
-import type { EnvVar } from "../../src/config.ts";
+import type { EnvVar } from "../../src/env_vars.ts";
 import { commandFlags } from "../../src/cli/command_permissions.ts";
 import { BUILTIN_WORKFLOWS, serverArgs } from "../helpers/server.ts";
 import { deadline } from "../helpers/wait.ts";
