@@ -104,17 +104,16 @@ async function serve(
   }
   const { bindPermission, parseBindAddress } = await import("./src/mcp/http_bind.ts");
   const bind = typeof flags.http === "string" ? parseBindAddress(flags.http) : undefined;
+  const httpBind = bind && bindPermission(bind);
   if (flags["fit-permissions"]) {
-    const missing = fitPermissions(
-      permissionGrants(config, { httpBind: bind && bindPermission(bind) }),
-    );
+    const missing = fitPermissions(permissionGrants(config, { httpBind }));
     if (missing.length) {
       log.debug(`'deno task start' does not grant ${missing.join(", ")}: starting the launcher`);
       await relaunch(Deno.args);
     }
     log.debug(`permissions fitted to the configuration: ${heldPermissions()}`);
   }
-  const denied = deniedNetHosts(config, bind && bindPermission(bind));
+  const denied = deniedNetHosts(config, httpBind);
   if (denied.length) {
     throw new OrchestratorError(
       `missing permission: network access to ${denied.join(", ")}. With deno run add ` +

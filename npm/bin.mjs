@@ -3,8 +3,9 @@
  * `npx -y orchestrator-mcp-server [serve options]`: runs the server the way `deno task start` does
  * when the configuration moves something (clients configure `WORKFLOW_DB_PATH`) —
  * `scripts/launch.ts serve` with the permission flags of the `cli` task in the package's own
- * `deno.json`, which then runs the server with exactly what it needs — on the Deno binary of the `deno` npm package (a dependency, so no Deno install
- * is needed), from a copy of the package's `app/` folder (see `app_dir.mjs`). Arguments are passed
+ * `deno.json`, which then runs the server with exactly what it needs — on the Deno binary of the
+ * `deno` npm package (a dependency, so no Deno install is needed), from a copy of the package's
+ * `app/` folder (see `app_dir.mjs`). Arguments are passed
  * on (e.g. `--http 127.0.0.1:8808`); stdin, stdout and stderr are the server's; SIGINT, SIGTERM
  * and SIGHUP reach it; its exit code (or the signal that ended it) is ours. The working directory
  * stays the caller's, so relative paths and `./workflows` mean what they mean to the user.

@@ -1,11 +1,13 @@
 /**
- * The one source of the launcher's permission flags is `deno.json`'s `start` task. This module
- * turns such a task into the arguments of `deno`, so that the npm package's bin (plain Node.js)
- * and the tests run exactly what `deno task start` runs.
+ * The one source of the launcher's permission flags is `deno.json`'s `cli` task (and of the
+ * one-process start's, its `start` task). This module turns such a task into the arguments of
+ * `deno`, so that the npm package's bin (plain Node.js) and the tests run exactly what
+ * `deno task cli` and `deno task start` run.
  *
- * A task grants `--allow-run` for the running Deno binary only: `deno task` substitutes
- * `Deno.execPath()` (Deno matches `--allow-run` paths exactly, without following symlinks, and
- * the `deno` on PATH is often a link, as `npx deno` and `npm install -g deno` make it).
+ * The launcher's task grants `--allow-run` for the running Deno binary only: `deno task`
+ * substitutes `Deno.execPath()` (Deno matches `--allow-run` paths exactly, without following
+ * symlinks, and the `deno` on PATH is often a link, as `npx deno` and `npm install -g deno` make
+ * it).
  *
  * @example
  * ```js

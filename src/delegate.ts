@@ -14,8 +14,8 @@
 import { onParentExit } from "./parent_watch.ts";
 
 /**
- * Run `<this Deno> args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop it
- * (as SIGTERM would) when whoever started us is gone, and exit with its exit code.
+ * Run `<this Deno> args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop
+ * it (as SIGTERM would) when whoever started us is gone, and exit with its exit code.
  */
 export async function delegateToDeno(args: string[]): Promise<never> {
   const child = new Deno.Command(Deno.execPath(), {
