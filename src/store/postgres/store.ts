@@ -21,6 +21,7 @@ import {
   StorageError,
   UnknownInstanceError,
 } from "../../errors.ts";
+import { jsonText } from "../../json.ts";
 import { checkCount, checkPage } from "../paging.ts";
 import { checkPruneQuery, pruneFilterValues } from "../prune.ts";
 import { instancePageSql } from "../instance_page.ts";
@@ -428,7 +429,7 @@ function changeParams(change: InstanceChange): {
   contextJson: string;
   params: (ColumnValue | boolean)[];
 } {
-  const contextJson = JSON.stringify(change.context);
+  const contextJson = jsonText(change.context);
   return {
     contextJson,
     params: [change.status, change.currentStep, contextJson, FINISHED_STATUSES.has(change.status)],
