@@ -220,25 +220,23 @@ export function serveHttp(
     }
     const { pathname } = new URL(request.url);
     const { dashboard } = options;
+    const badHost = () => hosts ? hostHeaderValidationResponse(request, hosts) : undefined;
     if (dashboard && (pathname === dashboard.path || pathname.startsWith(`${dashboard.path}/`))) {
       // The dashboard checks its own session and Origin; the Host check guards it too.
-      return (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
-        await dashboard.handle(request, info.remoteAddr);
+      return badHost() ?? await dashboard.handle(request, info.remoteAddr);
     }
     if (pathname !== MCP_PATH) {
       return jsonRpcErrorResponse(404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
     }
-    const refused = (hosts ? hostHeaderValidationResponse(request, hosts) : undefined) ??
-      originValidationResponse(request, origins);
+    const refused = badHost() ?? originValidationResponse(request, origins);
     if (refused) {
+      const origin = request.headers.get("origin") ?? "-";
+      const host = request.headers.get("host") ?? "-";
       logRefused(
         request,
         info.remoteAddr,
         refused.status,
-        `Origin ${request.headers.get("origin") ?? "-"} Host ${
-          request.headers.get("host") ?? "-"
-        } ` +
-          "not allowed (DNS-rebinding protection)",
+        `Origin ${origin} Host ${host} not allowed (DNS-rebinding protection)`,
       );
       return refused;
     }
