@@ -11,12 +11,12 @@
  * ```
  * @module
  */
-import { Buffer } from "node:buffer";
 import { hostHeaderValidationResponse } from "@modelcontextprotocol/server";
 import { openApp } from "../app.ts";
 import type { Config } from "../config.ts";
 import { OrchestratorError } from "../errors.ts";
 import { log } from "../log.ts";
+import { randomToken } from "../secrets.ts";
 import {
   allowedHostnames,
   bindPermission,
@@ -50,7 +50,7 @@ export async function uiCommand(config: Config, address: string | undefined): Pr
     aiProviderReason: "the dashboard decides no step",
     retentionDays: undefined,
   }, { watch: true });
-  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
+  const token = randomToken();
   const dashboard = createDashboard({
     app: () => Promise.resolve(app),
     access: { kind: "one-time", token },

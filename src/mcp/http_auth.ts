@@ -12,8 +12,6 @@
  * ```
  * @module
  */
-import { Buffer } from "node:buffer";
-import { createHash, timingSafeEqual } from "node:crypto";
 import {
   type AuthInfo,
   OAuthError,
@@ -21,6 +19,7 @@ import {
   requireBearerAuth,
 } from "@modelcontextprotocol/server";
 import { configureLog, log } from "../log.ts";
+import { randomToken, sameSecret } from "../secrets.ts";
 
 /** Resolves to the verified identity, or to the `401` response to send back. */
 export type AuthGate = (request: Request) => Promise<AuthInfo | Response>;
@@ -28,16 +27,12 @@ export type AuthGate = (request: Request) => Promise<AuthInfo | Response>;
 /** Static tokens never expire; the SDK requires an expiry, so this is "a year from now". */
 const YEAR_SECONDS = 365 * 24 * 3600;
 
-const digest = (text: string): Uint8Array => createHash("sha256").update(text).digest();
-
 /** A gate accepting exactly `Authorization: Bearer <token>`. */
 export function staticBearerGate(token: string): AuthGate {
-  const expected = digest(token);
   return requireBearerAuth({
     verifier: {
       verifyAccessToken(candidate: string): Promise<AuthInfo> {
-        // Comparing digests keeps the comparison constant-time whatever the candidate's length.
-        if (!timingSafeEqual(digest(candidate), expected)) {
+        if (!sameSecret(candidate, token)) {
           return Promise.reject(
             new OAuthError(
               OAuthErrorCode.InvalidToken,
@@ -72,7 +67,7 @@ export function resolveHttpToken(
     return undefined;
   }
   if (configured) return configured;
-  const token = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const token = randomToken(32);
   // Printed whatever LOG_LEVEL says: without it no client could connect. Hidden from then on.
   log.always(
     "warn",

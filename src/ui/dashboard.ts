@@ -26,7 +26,8 @@ import { LiveStreams } from "./live.ts";
 import { errorPage, loginPage } from "./pages/login.ts";
 import { DashboardPages } from "./pages_handlers.ts";
 import { assetResponse, htmlResponse, redirect } from "./responses.ts";
-import { sameSecret, type Session, type UiAccess, UiSessions } from "./session.ts";
+import { sameSecret } from "../secrets.ts";
+import { type Session, type UiAccess, UiSessions } from "./session.ts";
 
 /** The path the dashboard is served under. */
 export const UI_PATH = "/ui";

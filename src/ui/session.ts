@@ -12,8 +12,7 @@
  * ```
  * @module
  */
-import { Buffer } from "node:buffer";
-import { createHash, timingSafeEqual } from "node:crypto";
+import { randomToken, sameSecret } from "../secrets.ts";
 
 /** How the dashboard is entered. */
 export type UiAccess =
@@ -38,15 +37,6 @@ export const SESSION_COOKIE = "orchestrator_ui";
 const SESSION_MS = 12 * 3600_000;
 /** Sessions kept at most; the oldest goes first. */
 const MAX_SESSIONS = 1000;
-
-const randomToken = () =>
-  Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64url");
-const digest = (text: string) => createHash("sha256").update(text).digest();
-
-/** Whether `candidate` equals `expected`, in time independent of where they differ. */
-export function sameSecret(candidate: string, expected: string): boolean {
-  return expected !== "" && timingSafeEqual(digest(candidate), digest(expected));
-}
 
 /** The value of cookie `name` in `request`, if sent. */
 function cookie(request: Request, name: string): string | undefined {
