@@ -129,10 +129,11 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     }
     if (url.pathname === `${UI_PATH}/login`) return await login(request, url, remote);
     let session = sessions.find(request);
-    const setCookie: Record<string, string> = {};
+    // `--no-auth`: a browser without a session gets one, and its cookie with this answer.
+    let newCookie: string | undefined;
     if (!session && sessions.open) {
       session = sessions.login("")!;
-      setCookie["set-cookie"] = sessions.cookieFor(session);
+      newCookie = sessions.cookieFor(session);
     }
     if (!session) return htmlResponse(loginPage({ oneTime, refused: false }), 401);
     let form: FormData | undefined;
@@ -158,7 +159,7 @@ export function createDashboard(options: DashboardOptions): Dashboard {
         );
       }
       const response = await answer(session, form);
-      for (const [name, value] of Object.entries(setCookie)) response.headers.set(name, value);
+      if (newCookie) response.headers.set("set-cookie", newCookie);
       return response;
     } catch (error) {
       return failure(error, session);
