@@ -167,16 +167,14 @@ export class LiveStreams {
 
   /** Add `subscriber` to the feed of `key`, starting its poll loop if it is the first. */
   #join(key: string, subscriber: Subscriber, poll: () => Promise<LiveState>): Subscriber {
-    let feed = this.#feeds.get(key);
-    const first = feed === undefined;
-    feed ??= new Feed();
-    const joined = feed;
+    const existing = this.#feeds.get(key);
+    const joined = existing ?? new Feed();
     joined.subscribers.add(subscriber);
     subscriber.onEnd = () => {
       joined.subscribers.delete(subscriber);
       if (joined.subscribers.size === 0) joined.wake();
     };
-    if (first) {
+    if (existing === undefined) {
       this.#feeds.set(key, joined);
       void joined.run(poll, this.#pollMs).finally(() => {
         if (this.#feeds.get(key) === joined) this.#feeds.delete(key);
