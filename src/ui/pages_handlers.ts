@@ -16,7 +16,7 @@ import { OrchestratorError, UnknownWorkflowError } from "../errors.ts";
 import { pruneAll } from "../store/prune.ts";
 import { FINISHED_STATUSES } from "../store/types.ts";
 import type { LiveStreams } from "./live.ts";
-import { layout } from "./pages/layout.ts";
+import { layout, type Section } from "./pages/layout.ts";
 import {
   previewPrune,
   pruneFilter,
@@ -24,9 +24,6 @@ import {
   type PruneRequest,
   pruneRequest,
 } from "./pages/prune.ts";
-
-/** What the Prune page shows besides the form token and the workflow names. */
-type PruneOptions = Omit<Parameters<typeof prunePage>[0], "csrf" | "workflows">;
 import { loadRun, runDetails, runPage } from "./pages/run.ts";
 import {
   loadRuns,
@@ -39,6 +36,21 @@ import {
 import { workflowPage, workflowsPage } from "./pages/workflows.ts";
 import { htmlResponse, redirect, SECURITY_HEADERS } from "./responses.ts";
 import type { Session } from "./session.ts";
+import type { Html } from "./html.ts";
+
+/** What the Prune page shows besides the form token and the workflow names. */
+type PruneOptions = Omit<Parameters<typeof prunePage>[0], "csrf" | "workflows">;
+
+/** A whole page for `session`: the layout with its navigation around `body`. */
+function page(
+  session: Session,
+  title: string,
+  nav: Section,
+  body: Html,
+  status = 200,
+): Response {
+  return htmlResponse(layout({ title, nav, csrf: session.csrf, body }), status);
+}
 
 /** The pages of the dashboard over one application. */
 export class DashboardPages {
@@ -61,12 +73,7 @@ export class DashboardPages {
     const data = await loadRuns(this.#app.store, filter);
     // A newer page that reached the newest run: the newest page, full, under its own address.
     if (filter.before && !data.newer) return redirect(`/ui/runs${runsQuery(filter)}`);
-    return htmlResponse(layout({
-      title: "Runs",
-      nav: "runs",
-      csrf: session.csrf,
-      body: runsPage(data, filter, this.#workflowNames()),
-    }));
+    return page(session, "Runs", "runs", runsPage(data, filter, this.#workflowNames()));
   }
 
   liveRuns(request: Request, url: URL): Response {
@@ -79,12 +86,7 @@ export class DashboardPages {
 
   async run(id: string, session: Session): Promise<Response> {
     const run = await loadRun(this.#app.store, this.#pinned, id);
-    return htmlResponse(layout({
-      title: `Run ${id.slice(0, 8)}`,
-      nav: "runs",
-      csrf: session.csrf,
-      body: runPage(run, session.csrf),
-    }));
+    return page(session, `Run ${id.slice(0, 8)}`, "runs", runPage(run, session.csrf));
   }
 
   liveRun(request: Request, id: string, session: Session): Response {
@@ -105,34 +107,22 @@ export class DashboardPages {
   }
 
   workflows(session: Session): Response {
-    return htmlResponse(layout({
-      title: "Workflows",
-      nav: "workflows",
-      csrf: session.csrf,
-      body: workflowsPage(this.#app.definitions.list()),
-    }));
+    return page(session, "Workflows", "workflows", workflowsPage(this.#app.definitions.list()));
   }
 
   workflow(name: string, session: Session): Response {
     const entry = this.#app.definitions.list().find((e) => e.name === name);
     if (!entry) throw new UnknownWorkflowError(name, this.#workflowNames());
-    return htmlResponse(layout({
-      title: name,
-      nav: "workflows",
-      csrf: session.csrf,
-      body: workflowPage(entry),
-    }));
+    return page(session, name, "workflows", workflowPage(entry));
   }
 
   async prune(url: URL, session: Session): Promise<Response> {
     const render = (options: PruneOptions, status = 200) =>
-      htmlResponse(
-        layout({
-          title: "Prune",
-          nav: "prune",
-          csrf: session.csrf,
-          body: prunePage({ ...options, csrf: session.csrf, workflows: this.#workflowNames() }),
-        }),
+      page(
+        session,
+        "Prune",
+        "prune",
+        prunePage({ ...options, csrf: session.csrf, workflows: this.#workflowNames() }),
         status,
       );
     const deleted = url.searchParams.get("deleted");
