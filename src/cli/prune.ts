@@ -17,7 +17,7 @@ import {
   FINISHED_STATUS_LIST,
   type FinishedStatus,
   type FreeSpace,
-  INSTANCE_STATUSES,
+  isInstanceStatus,
   MAX_PAGE_SIZE,
   type Store,
 } from "../store/types.ts";
@@ -55,7 +55,7 @@ export function parseFinishedStatuses(values: string[]): FinishedStatus[] {
   for (const status of named) {
     if (finished.includes(status)) continue;
     throw new OrchestratorError(
-      (INSTANCE_STATUSES as readonly string[]).includes(status)
+      isInstanceStatus(status)
         ? `--status ${status}: prune deletes finished runs only (${finished.join(", ")}), never ` +
           `a ${status} one. Cancel an abandoned run first (the cancel_workflow tool), then prune it.`
         : `--status '${status}' is not a status of a finished run: use ${finished.join(", ")}.`,

@@ -15,6 +15,11 @@ export const INSTANCE_STATUSES = [
 /** Lifecycle of a workflow instance. */
 export type InstanceStatus = typeof INSTANCE_STATUSES[number];
 
+/** Whether `value` is one of `INSTANCE_STATUSES`. */
+export function isInstanceStatus(value: string): value is InstanceStatus {
+  return (INSTANCE_STATUSES as readonly string[]).includes(value);
+}
+
 /** The largest page `listInstances` (and every paginated tool) returns. */
 export const MAX_PAGE_SIZE = 500;
 /** Page size of the listings when the caller gives none. */

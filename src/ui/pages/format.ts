@@ -9,13 +9,14 @@
  * @module
  */
 import type { JsonValue } from "../../json.ts";
-import { INSTANCE_STATUSES } from "../../store/types.ts";
+import { isInstanceStatus } from "../../store/types.ts";
 import { type Html, html } from "../html.ts";
 
 /** A coloured badge for a run status (or any other text, in grey). */
 export function statusBadge(status: string): Html {
-  const known = (INSTANCE_STATUSES as readonly string[]).includes(status);
-  return html`<span class="badge s-${known ? status : "other"}">${status}</span>`;
+  return html`<span class="badge s-${
+    isInstanceStatus(status) ? status : "other"
+  }">${status}</span>`;
 }
 
 /** An ISO timestamp as `2026-01-02 03:04:05 UTC`, machine-readable in `datetime`. */

@@ -18,6 +18,7 @@ import {
   INSTANCE_STATUSES,
   type InstanceCursor,
   type InstanceStatus,
+  isInstanceStatus,
   type Store,
 } from "../../store/types.ts";
 import { type Html, html } from "../html.ts";
@@ -60,7 +61,7 @@ export interface RunsData {
 export function runsFilter(url: URL): RunsFilter {
   const get = (name: string) => url.searchParams.get(name)?.trim() || undefined;
   const status = get("status");
-  if (status !== undefined && !(INSTANCE_STATUSES as readonly string[]).includes(status)) {
+  if (status !== undefined && !isInstanceStatus(status)) {
     throw new InvalidInputError(
       `Unknown status '${status}': use one of ${INSTANCE_STATUSES.join(", ")}.`,
     );
@@ -78,7 +79,7 @@ export function runsFilter(url: URL): RunsFilter {
   }
   return {
     workflow: get("workflow"),
-    status: status as InstanceStatus | undefined,
+    status,
     q: get("q")?.toLowerCase(),
     after,
     before,
