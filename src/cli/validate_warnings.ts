@@ -25,6 +25,10 @@ import { PLACEHOLDER } from "../engine/render.ts";
 const MAX_FILES = 500;
 const MAX_DEPTH = 5;
 
+/** A whole `{{…}}` that is an include, or a placeholder (group 1: its key path). */
+const WHOLE_INCLUDE = new RegExp(`^${INCLUDE.source}$`);
+const WHOLE_PLACEHOLDER = new RegExp(`^${PLACEHOLDER.source}$`);
+
 /** Edits (insert, delete, replace a letter) that still count as a near miss of a name. */
 const NEAR_MISS_EDITS = 2;
 
@@ -99,8 +103,8 @@ function placeholderProblem(
   inputs: readonly string[],
   inCode: boolean,
 ): string | undefined {
-  if (new RegExp(`^${INCLUDE.source}$`).test(text)) return undefined;
-  const placeholder = new RegExp(`^${PLACEHOLDER.source}$`).exec(text);
+  if (WHOLE_INCLUDE.test(text)) return undefined;
+  const placeholder = WHOLE_PLACEHOLDER.exec(text);
   if (!placeholder) {
     if (inCode) return undefined;
     return `'${text}' is not a placeholder the server fills in and is sent as written: write ` +
