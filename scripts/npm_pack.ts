@@ -2,7 +2,7 @@
  * `deno task pack`: builds the npm package `orchestrator-mcp-server` as a tarball in `dist/`. Its
  * `app/` folder is the Deno program as it is in this checkout — the local modules of `main.ts` and
  * `scripts/launch.ts`, all of `src/` (for files read rather than imported), `workflows/`,
- * `deno.json` (whose `start` task the bin runs) and `deno.lock`; beside it are `npm/`'s bin, the
+ * `deno.json` (whose `cli` task the bin runs) and `deno.lock`; beside it are `npm/`'s bin, the
  * `package.json` made from `npm/package.template.json` with the version of `deno.json`, and the
  * README, licence and changelog. Nothing is copied into git.
  *
