@@ -14,6 +14,7 @@
  */
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { databaseHost } from "../src/permissions.ts";
@@ -89,15 +90,6 @@ export function spawnOrchestrator(options: OrchestratorOptions): Promise<Spawned
 /** What the cold start bench copies of the checkout: what `deno task start` runs and reads. */
 const CHECKOUT_ENTRIES = ["main.ts", "deno.json", "deno.lock", "src", "scripts", "workflows"];
 
-/** Copy the folder `from` to `to`, recursively. */
-function copyFolder(from: string, to: string): void {
-  Deno.mkdirSync(to, { recursive: true });
-  for (const entry of Deno.readDirSync(from)) {
-    if (entry.isDirectory) copyFolder(join(from, entry.name), join(to, entry.name));
-    else Deno.copyFileSync(join(from, entry.name), join(to, entry.name));
-  }
-}
-
 /**
  * A copy of the checkout's code and built-in workflows in `folder` (no `data/`), where
  * `deno task start` with the default locations serves them from its `./workflows` and keeps its
@@ -105,9 +97,7 @@ function copyFolder(from: string, to: string): void {
  */
 export function copyCheckout(folder: string): string {
   for (const entry of CHECKOUT_ENTRIES) {
-    const from = join(REPOSITORY, entry);
-    if (Deno.statSync(from).isDirectory) copyFolder(from, join(folder, entry));
-    else Deno.copyFileSync(from, join(folder, entry));
+    cpSync(join(REPOSITORY, entry), join(folder, entry), { recursive: true });
   }
   return folder;
 }

@@ -7,6 +7,7 @@
  * working directory holding a `workflows` folder.
  */
 import assert from "node:assert/strict";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
@@ -24,19 +25,12 @@ const START_ARGS = taskArgs(
   Deno.execPath(),
 ).map((arg) => arg === "main.ts" ? MAIN : arg);
 
-/** Copy the folder `from` to `to`, recursively. */
-function copyFolder(from: string, to: string): void {
-  Deno.mkdirSync(to, { recursive: true });
-  for (const entry of Deno.readDirSync(from)) {
-    if (entry.isDirectory) copyFolder(join(from, entry.name), join(to, entry.name));
-    else Deno.copyFileSync(join(from, entry.name), join(to, entry.name));
-  }
-}
-
 /** A working directory with `./workflows` holding one built-in workflow (and no `./data` yet). */
 function workingDir(): string {
   const dir = Deno.realPathSync(Deno.makeTempDirSync({ prefix: "orch-start-" }));
-  copyFolder(join(BUILTIN_WORKFLOWS, "JOKE_GENERATOR"), join(dir, "workflows", "JOKE_GENERATOR"));
+  cpSync(join(BUILTIN_WORKFLOWS, "JOKE_GENERATOR"), join(dir, "workflows", "JOKE_GENERATOR"), {
+    recursive: true,
+  });
   return dir;
 }
 
