@@ -10,7 +10,13 @@ import { dbFolderToGrant } from "../src/permissions.ts";
 import { taskArgs } from "../npm/task_args.mjs";
 import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
-import { descendants, killAll, spawnCollected, type Watched } from "./helpers/processes.ts";
+import {
+  descendants,
+  killAll,
+  runToEnd,
+  spawnCollected,
+  type Watched,
+} from "./helpers/processes.ts";
 import { BUILTIN_WORKFLOWS, denoDir, tempDbPath } from "./helpers/server.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
 
@@ -86,16 +92,11 @@ Deno.test("the launcher refuses a database directly in a home folder (or at the 
     [`${home}/../x.sqlite`, /is a folder holding your home folder/],
   ];
   for (const [dbPath, reason] of refusals) {
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: START_ARGS,
+    const { code, stderr } = await runToEnd(Deno.execPath(), START_ARGS, {
       cwd: REPO,
       env: launcherEnv({ HOME: home, DENO_DIR: cache, WORKFLOW_DB_PATH: dbPath }),
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert.equal(output.code, 1, stderr);
+    });
+    assert.equal(code, 1, stderr);
     assert.match(stderr, /error: Refusing WORKFLOW_DB_PATH=.*x\.sqlite/);
     assert.match(stderr, reason);
     assert.match(stderr, /Put the database in a folder of its own/);

@@ -13,7 +13,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { taskArgs } from "../npm/task_args.mjs";
 import { START_FLAGS } from "../src/start_permissions.ts";
-import { commandOf, descendants, killAll, spawnCollected } from "./helpers/processes.ts";
+import { commandOf, descendants, killAll, runToEnd, spawnCollected } from "./helpers/processes.ts";
 import { BUILTIN_WORKFLOWS, call, MAIN, tempDbPath } from "./helpers/server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
@@ -128,15 +128,12 @@ Deno.test("a configuration the quick check misses is handed over after the exact
 });
 
 Deno.test("--fit-permissions refuses a process granted everything, which revoking cannot narrow", async () => {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN, "serve", "--fit-permissions"],
-    cwd: workingDir(),
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr);
-  assert.equal(output.code, 1, stderr);
+  const { code, stderr } = await runToEnd(
+    Deno.execPath(),
+    ["run", "-A", MAIN, "serve", "--fit-permissions"],
+    { cwd: workingDir() },
+  );
+  assert.equal(code, 1, stderr);
   assert.match(
     stderr,
     /error: --fit-permissions narrows the permissions of 'deno task start'.*all read access is granted/,

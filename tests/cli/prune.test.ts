@@ -9,7 +9,8 @@ import type { EnvVar } from "../../src/env_vars.ts";
 import { openPostgresStore } from "../../src/store/postgres/store.ts";
 import { openSqliteStore } from "../../src/store/sqlite/store.ts";
 import type { Store } from "../../src/store/types.ts";
-import { type CliResult, runCli } from "../helpers/cli.ts";
+import { runCli } from "../helpers/cli.ts";
+import type { RunResult } from "../helpers/processes.ts";
 import { BUILTIN_WORKFLOWS, tempDbPath } from "../helpers/server.ts";
 import { storedRun } from "../store/helpers.ts";
 import { freshSchema, POSTGRES_SKIP } from "../store/postgres_helpers.ts";
@@ -39,7 +40,7 @@ async function fill(store: Store): Promise<Record<string, string>> {
 }
 
 /** The run ids `instances` lists. */
-async function listed(cli: (args: string[]) => Promise<CliResult>): Promise<string[]> {
+async function listed(cli: (args: string[]) => Promise<RunResult>): Promise<string[]> {
   const { code, stdout, stderr } = await cli(["instances", "--json"]);
   assert.equal(code, 0, stderr);
   return (JSON.parse(stdout) as { instances: { instance_id: string }[] }).instances
@@ -47,7 +48,7 @@ async function listed(cli: (args: string[]) => Promise<CliResult>): Promise<stri
 }
 
 async function pruneScenario(
-  cli: (args: string[]) => Promise<CliResult>,
+  cli: (args: string[]) => Promise<RunResult>,
   ids: Record<string, string>,
   space: RegExp,
 ): Promise<void> {

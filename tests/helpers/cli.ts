@@ -8,14 +8,8 @@ import { CLI_OPTIONS } from "../../src/cli/options.ts";
 import { commandFlags } from "../../src/cli/command_permissions.ts";
 import type { EnvVar } from "../../src/env_vars.ts";
 import { permissionFlags } from "../../src/permissions.ts";
+import { type RunResult, runToEnd } from "./processes.ts";
 import { serverArgs } from "./server.ts";
-
-/** What a CLI run printed and how it exited. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * Run `main.ts <args>` against these paths with the launcher's flags for the command; `env` (e.g.
@@ -27,24 +21,14 @@ export async function runCli(
   paths: { workflowsDir: string; dbPath: string },
   env: Partial<Record<EnvVar, string>> = {},
   stdin?: string,
-): Promise<CliResult> {
+): Promise<RunResult> {
   const { values, positionals } = parseArgs({ args, options: CLI_OPTIONS, allowPositionals: true });
-  const child = new Deno.Command(Deno.execPath(), {
-    args: serverArgs(paths.workflowsDir, paths.dbPath, [], { provider: "stub", env }, {
+  return await runToEnd(
+    Deno.execPath(),
+    serverArgs(paths.workflowsDir, paths.dbPath, [], { provider: "stub", env }, {
       command: args,
       flags: (config) => commandFlags(config, positionals, values) ?? permissionFlags(config),
     }),
-    env: { NO_COLOR: "1", ...env },
-    stdin: stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin !== undefined) {
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(stdin));
-    await writer.close();
-  }
-  const output = await child.output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: decode(output.stdout), stderr: decode(output.stderr) };
+    { env: { NO_COLOR: "1", ...env }, stdin },
+  );
 }
