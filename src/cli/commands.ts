@@ -35,11 +35,11 @@ export const COMMANDS_HELP = `  orchestrator-mcp-server validate [DIR] [--json]
                                               copy every run of a SQLite file into
                                               PostgreSQL (runs already there are skipped)
   orchestrator-mcp-server prune --older-than AGE|DATE [--status STATUS]... [--workflow NAME]
-                                [--dry-run [--limit N]]
+                                [--limit N] [--dry-run]
                                               delete the finished runs (COMPLETED, FAILED,
                                               CANCELLED) that finished before AGE (30d, 12h,
-                                              90m) ago or DATE, with their history;
-                                              --dry-run only lists them
+                                              90m) ago or DATE, with their history; --limit:
+                                              only the N oldest; --dry-run only lists them
   orchestrator-mcp-server show ID              a run: status, context, its history as a table
   orchestrator-mcp-server export ID [--format json|md]
                                               the whole run on stdout: JSON (for import) or a

@@ -1,8 +1,8 @@
 /**
  * `prune`: delete the finished runs (COMPLETED, FAILED, CANCELLED; never a RUNNING or SUSPENDED
  * one) that finished before `--older-than`, optionally only some statuses or one workflow, a
- * batch per transaction; then say what happened to the space. `--dry-run` lists what would go and
- * changes nothing.
+ * batch per transaction, at most `--limit` of them (the oldest finished first); then say what
+ * happened to the space. `--dry-run` lists what would go and changes nothing.
  *
  * @example
  * ```ts
@@ -14,6 +14,7 @@ import type { Config } from "../config.ts";
 import { OrchestratorError } from "../errors.ts";
 import { pruneAll } from "../store/prune.ts";
 import {
+  DEFAULT_PAGE_SIZE,
   FINISHED_STATUS_LIST,
   type FinishedStatus,
   type FreeSpace,
@@ -33,7 +34,7 @@ export interface PruneOptions {
   statuses: string[];
   workflow?: string;
   dryRun: boolean;
-  /** How many runs a dry run lists. */
+  /** At most this many runs, the oldest finished first: listed by a dry run, deleted otherwise. */
   limit?: string;
 }
 
@@ -64,31 +65,51 @@ export function parseFinishedStatuses(values: string[]): FinishedStatus[] {
   return [...new Set(named)] as FinishedStatus[];
 }
 
-/** The filter in words: "COMPLETED, FAILED or CANCELLED runs of every workflow". */
-function describe(filter: PruneFilter): string {
+/**
+ * `count` runs of the filter in words: "2 COMPLETED, FAILED or CANCELLED runs of every workflow
+ * that finished before …" ("no" for 0, "run" for 1).
+ */
+function describe(filter: PruneFilter, count: number): string {
   const statuses = filter.statuses.join(", ").replace(/, (?=[A-Z]+$)/, " or ");
   const workflow = filter.workflowName === undefined
     ? "of every workflow"
     : `of ${filter.workflowName}`;
-  return `${statuses} runs ${workflow} that finished before ${filter.finishedBefore}`;
+  const runs = `${count === 0 ? "no" : count} ${statuses} ${count === 1 ? "run" : "runs"}`;
+  return `${runs} ${workflow} that finished before ${filter.finishedBefore}`;
 }
 
-/** Print what a prune would delete; returns the exit code. */
-async function dryRun(store: Store, filter: PruneFilter, limit: number): Promise<number> {
-  const { instances, total } = await store.listPrunable({ ...filter, limit });
+/**
+ * Print what a prune with the same options would delete (at most `limit`, the oldest finished
+ * first; the oldest `DEFAULT_PAGE_SIZE` of them listed without one); returns the exit code.
+ */
+async function dryRun(
+  store: Store,
+  filter: PruneFilter,
+  limit: number | undefined,
+): Promise<number> {
+  const { instances, total } = await store.listPrunable({
+    ...filter,
+    limit: limit ?? DEFAULT_PAGE_SIZE,
+  });
   if (total === 0) {
-    console.log(`Dry run: no ${describe(filter)}; nothing would be deleted.`);
+    console.log(`Dry run: ${describe(filter, 0)}; nothing would be deleted.`);
     return 0;
   }
-  console.log(`Dry run: ${total} ${describe(filter)} would be deleted with their history:\n`);
+  const deleted = Math.min(total, limit ?? total);
+  const which = deleted < total ? `; the ${deleted} oldest (--limit ${limit})` : "";
+  console.log(`Dry run: ${describe(filter, total)}${which} would be deleted with their history:\n`);
   console.log(formatTable(
     ["ID", "WORKFLOW", "STATUS", "COMPLETED"],
     instances.map((i) => [i.id, i.workflowName, i.status, i.completedAt ?? ""]),
   ));
-  const shown = instances.length < total
-    ? ` (the ${instances.length} oldest of ${total} shown; --limit shows up to ${MAX_PAGE_SIZE})`
+  const shown = instances.length < deleted
+    ? ` (the ${instances.length} oldest of ${deleted} shown; --limit up to ${MAX_PAGE_SIZE} ` +
+      "lists more and deletes only those)"
     : "";
-  console.log(`\nNothing was deleted${shown}. Run again without --dry-run to delete them.`);
+  const again = limit === undefined
+    ? "without --dry-run"
+    : `with --limit ${limit} but without --dry-run`;
+  console.log(`\nNothing was deleted${shown}. Run again ${again} to delete them.`);
   return 0;
 }
 
@@ -128,19 +149,21 @@ export async function pruneCommand(config: Config, options: PruneOptions): Promi
     statuses: parseFinishedStatuses(options.statuses),
     ...(options.workflow === undefined ? {} : { workflowName: options.workflow }),
   };
-  const limit = parseLimit(options.limit);
+  const limit = options.limit === undefined ? undefined : parseLimit(options.limit);
   const store = await openRunStore(config);
   try {
     if (options.dryRun) return await dryRun(store, filter, limit);
-    const { deleted, batches } = await pruneAll(store, filter);
+    const { deleted, batches } = await pruneAll(store, filter, { maxRuns: limit });
     if (deleted === 0) {
-      console.log(`No ${describe(filter)}; nothing was deleted.`);
+      console.log(`Nothing was deleted: ${describe(filter, 0)}.`);
       return 0;
     }
-    console.log(
-      `Deleted ${deleted} ${describe(filter)}, with their history ` +
-        `(${batches} ${batches === 1 ? "transaction" : "transactions"}).`,
-    );
+    const transactions = `${batches} ${batches === 1 ? "transaction" : "transactions"}`;
+    console.log(`Deleted ${describe(filter, deleted)}, with their history (${transactions}).`);
+    if (deleted === limit) {
+      const left = (await store.listPrunable({ ...filter, limit: 1 })).total;
+      if (left > 0) console.log(`${left} more left (--limit ${limit}): run again to delete them.`);
+    }
     console.log(spaceAdvice(store, await store.reclaimSpace()));
     return 0;
   } finally {

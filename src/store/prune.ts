@@ -81,21 +81,30 @@ export interface Pruned {
   batches: number;
 }
 
+/** How `pruneAll` deletes. */
+export interface PruneAllOptions {
+  /** Runs per transaction (default `PRUNE_BATCH_SIZE`). */
+  batchSize?: number;
+  /** Delete at most this many runs in all, the oldest finished first (default: every one). */
+  maxRuns?: number;
+}
+
 /**
- * Delete every finished run `filter` selects, `batchSize` runs per transaction (each batch
- * atomic; between batches the servers write as usual), until a batch finds fewer to delete.
+ * Delete the finished runs `filter` selects, oldest finished first, `batchSize` runs per
+ * transaction (each batch atomic; between batches the servers write as usual), until a batch finds
+ * fewer to delete or `maxRuns` are deleted.
  * @throws {InvalidInputError} as `Store.pruneRuns`
  */
 export async function pruneAll(
   store: Store,
   filter: { finishedBefore: string; statuses: readonly FinishedStatus[]; workflowName?: string },
-  batchSize: number = PRUNE_BATCH_SIZE,
+  { batchSize = PRUNE_BATCH_SIZE, maxRuns = Infinity }: PruneAllOptions = {},
 ): Promise<Pruned> {
-  const query = { ...filter, limit: batchSize };
   let deleted = 0;
   for (let batches = 1;; batches++) {
-    const batch = await store.pruneRuns(query);
+    const limit = Math.min(batchSize, maxRuns - deleted);
+    const batch = await store.pruneRuns({ ...filter, limit });
     deleted += batch.deleted.length;
-    if (batch.deleted.length < query.limit) return { deleted, batches };
+    if (batch.deleted.length < limit || deleted >= maxRuns) return { deleted, batches };
   }
 }

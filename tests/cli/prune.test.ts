@@ -1,8 +1,8 @@
 /**
  * `prune` through the real command line (the launcher's permission flags: the database only), on
  * SQLite and on PostgreSQL: a dry run lists the old finished runs and deletes nothing, the filters
- * narrow it, unfinished statuses are refused, and the real prune deletes exactly the old finished
- * runs and says what became of the space.
+ * narrow it, unfinished statuses are refused, `--limit` deletes only the oldest it names, and the
+ * real prune deletes exactly the old finished runs and says what became of the space.
  */
 import assert from "node:assert/strict";
 import type { EnvVar } from "../../src/env_vars.ts";
@@ -67,7 +67,12 @@ async function pruneScenario(
   assert.match(dry.stdout, /^ID\s+WORKFLOW\s+STATUS\s+COMPLETED$/m);
   assert.match(dry.stdout, /Nothing was deleted\. Run again without --dry-run/);
   const capped = await cli(["prune", "--older-than", "30d", "--dry-run", "--limit", "1"]);
-  assert.match(capped.stdout, /the 1 oldest of 2 shown/);
+  assert.match(
+    capped.stdout,
+    /^Dry run: 2 .* runs .*; the 1 oldest \(--limit 1\) would be deleted/m,
+  );
+  assert.deepEqual(capped.stdout.match(/^[0-9a-f]{8}-\S+/gm), [ids.oldFailed]);
+  assert.match(capped.stdout, /Run again with --limit 1 but without --dry-run to delete them\.$/m);
   const narrowed = await cli([
     "prune",
     "--older-than=2000-01-01",
@@ -92,16 +97,25 @@ async function pruneScenario(
   assert.equal(noCutoff.code, 1);
   assert.match(noCutoff.stderr, /prune needs --older-than AGE or DATE/);
 
+  // --limit deletes what the dry run with it listed, and says that more are left.
+  const oldest = await cli(["prune", "--older-than", "30d", "--limit", "1"]);
+  assert.equal(oldest.code, 0, oldest.stderr);
+  assert.match(
+    oldest.stdout,
+    /^Deleted 1 COMPLETED, FAILED or CANCELLED run of every workflow .* with their history \(1 transaction\)\.\n1 more left \(--limit 1\): run again to delete them\.$/m,
+  );
+  assert.deepEqual(await listed(cli), all.filter((id) => id !== ids.oldFailed));
   const pruned = await cli(["prune", "--older-than", "30d"]);
   assert.equal(pruned.code, 0, pruned.stderr);
   assert.match(
     pruned.stdout,
-    /^Deleted 2 COMPLETED, FAILED or CANCELLED runs .* with their history \(1 transaction\)\.$/m,
+    /^Deleted 1 COMPLETED, FAILED or CANCELLED run .* with their history \(1 transaction\)\.$/m,
   );
+  assert.doesNotMatch(pruned.stdout, /more left/);
   assert.match(pruned.stdout, space);
   assert.deepEqual(await listed(cli), [ids.recent!, ids.running!].sort());
   const again = await cli(["prune", "--older-than", "30d"]);
-  assert.match(again.stdout, /nothing was deleted/);
+  assert.match(again.stdout, /^Nothing was deleted: no COMPLETED, FAILED or CANCELLED runs/m);
 }
 
 Deno.test("prune on SQLite: a dry run lists, the real one deletes old finished runs only", async () => {

@@ -125,11 +125,36 @@ export function registerPruneContract(backend: ContractBackend): void {
 
       const first = await c.store.pruneRuns(olderThan30Days({ limit: 2 }));
       assert.deepEqual(first.deleted.toSorted(), ids.slice(0, 2).sort());
-      assert.deepEqual(await pruneAll(c.store, olderThan30Days(), 2), { deleted: 3, batches: 2 });
+      assert.deepEqual(await pruneAll(c.store, olderThan30Days(), { batchSize: 2 }), {
+        deleted: 3,
+        batches: 2,
+      });
       assert.deepEqual(await totals(c.store), [0, 0, 0, 0, 0, 0]);
-      assert.deepEqual(await pruneAll(c.store, olderThan30Days(), 2), { deleted: 0, batches: 1 });
+      assert.deepEqual(await pruneAll(c.store, olderThan30Days(), { batchSize: 2 }), {
+        deleted: 0,
+        batches: 1,
+      });
     },
   );
+
+  contractTest(backend, "prune: at most maxRuns, the oldest finished first", async (c) => {
+    const ids: string[] = [];
+    for (let days = 45; days > 40; days--) {
+      ids.push(await run(c.store, "COMPLETED", { finishedDaysAgo: days }));
+    }
+    const three = await pruneAll(c.store, olderThan30Days(), { batchSize: 2, maxRuns: 3 });
+    assert.deepEqual(three, { deleted: 3, batches: 2 });
+    const left = (await c.store.listPrunable(olderThan30Days())).instances.map((i) => i.id);
+    assert.deepEqual(left, ids.slice(3));
+    assert.deepEqual(await pruneAll(c.store, olderThan30Days(), { maxRuns: 1 }), {
+      deleted: 1,
+      batches: 1,
+    });
+    assert.deepEqual(await pruneAll(c.store, olderThan30Days(), { maxRuns: 5 }), {
+      deleted: 1,
+      batches: 1,
+    });
+  });
 
   contractTest(backend, "pinned definitions outlive the runs pruned", async (c) => {
     await c.store.pinDefinition(HASH, "W", '{"name":"W"}');
