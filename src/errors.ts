@@ -90,11 +90,9 @@ export class StaleReportError extends OrchestratorError {
 /** A report or resume on an instance that has already ended. */
 export class InstanceFinishedError extends OrchestratorError {
   override readonly code = "INSTANCE_FINISHED";
-  constructor(id: string, status: string) {
-    super(
-      `Run '${id}' is already ${status}; it accepts no more reports. ` +
-        `Start a new run with start_workflow.`,
-    );
+  /** `refused` says what the run no longer takes (by default: reports). */
+  constructor(id: string, status: string, refused = "it accepts no more reports") {
+    super(`Run '${id}' is already ${status}; ${refused}. Start a new run with start_workflow.`);
   }
 }
 

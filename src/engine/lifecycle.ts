@@ -50,7 +50,7 @@ export async function cancelRun(
   instance: Instance,
   reason?: string,
 ): Promise<Instance> {
-  refuseFinished(instance);
+  refuseFinished(instance, "cancelled");
   const decision: Decision = {
     source: "cancel",
     nextStep: FINISH,
@@ -74,7 +74,7 @@ export async function suspendRun(
   instance: Instance,
   reason?: string,
 ): Promise<Instance> {
-  refuseFinished(instance);
+  refuseFinished(instance, "suspended");
   if (instance.status === "SUSPENDED") return instance;
   const decision: Decision = {
     source: "suspend",
@@ -89,8 +89,9 @@ export async function suspendRun(
   );
 }
 
-function refuseFinished(instance: Instance): void {
+/** Refuse a run that has finished: it can no longer be `what` (e.g. "cancelled"). */
+function refuseFinished(instance: Instance, what: string): void {
   if (FINISHED_STATUSES.has(instance.status)) {
-    throw new InstanceFinishedError(instance.id, instance.status);
+    throw new InstanceFinishedError(instance.id, instance.status, `it can no longer be ${what}`);
   }
 }

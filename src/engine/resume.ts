@@ -2,7 +2,8 @@
  * `resume_workflow`'s rules: reconcile what the client believes (its current step) with the
  * persisted run. The persisted state wins: a report is applied (as an advance) only when the
  * client's step matches and the run is running; a difference, or a suspended run going on, is
- * explained and recorded; a resume that only confirms the client's step writes nothing.
+ * explained and recorded; a resume that only confirms the client's step writes nothing. A finished
+ * run takes no report (unless it is the one that finished it, sent again) and no context change.
  *
  * @example
  * ```ts
@@ -13,7 +14,7 @@
  */
 import type { DecisionCall } from "../decide/types.ts";
 import { type Definitions, FINISH } from "../definitions/types.ts";
-import { InvalidInputError } from "../errors.ts";
+import { InstanceFinishedError, InvalidInputError } from "../errors.ts";
 import type { JsonObject } from "../json.ts";
 import {
   type Decision,
@@ -62,6 +63,26 @@ export async function resumeRun(
   const definition = await deps.pinned.forRun(instance);
   const actual = instance.currentStep;
   if (FINISHED_STATUSES.has(instance.status)) {
+    if (request) {
+      // The report that finished the run, sent again (its answer was lost): answered as a retry.
+      // Any other report is refused, as advance_workflow refuses it.
+      return {
+        ...await deps.advance(instanceId, request, call),
+        reconciliation: reconciliation(
+          assumedStep,
+          actual,
+          true,
+          `Your report was already applied; the run ended with status ${instance.status}.`,
+        ),
+      };
+    }
+    if (contextUpdates) {
+      throw new InstanceFinishedError(
+        instanceId,
+        instance.status,
+        "its context can no longer change",
+      );
+    }
     const last = await deps.store.lastHistoryEntry(instanceId);
     const response = stepResponse(
       definition,

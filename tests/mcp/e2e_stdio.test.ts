@@ -89,6 +89,41 @@ Deno.test("list, start and advance JOKE_GENERATOR to COMPLETED; state survives a
       report: { step_id: "FINISH", status: "success", message: "again" },
     });
     assert.match(finished, /already COMPLETED/);
+
+    // resume_workflow on the finished run: the report that finished it, sent again, is answered
+    // as a retry; any other report, or a context change, is refused as advance_workflow refuses it.
+    const lastStep = steps.at(-2)!;
+    const retried = await call<
+      StepResponse & { reconciliation: { action: string; matched: boolean } }
+    >(
+      second.client,
+      "resume_workflow",
+      {
+        instance_id: instanceId,
+        assumed_current_step_name: lastStep,
+        report: { step_id: lastStep, status: "success" },
+      },
+    );
+    assert.equal(retried.status, "COMPLETED");
+    assert.equal(retried.next_step.step_name, "FINISH");
+    assert.match(retried.reconciliation.action, /already applied; the run ended/);
+    const otherReport = await callError(second.client, "resume_workflow", {
+      instance_id: instanceId,
+      assumed_current_step_name: lastStep,
+      report: { step_id: lastStep, status: "failure" },
+    });
+    assert.match(otherReport, /already COMPLETED; it accepts no more reports/);
+    const contextChange = await callError(second.client, "resume_workflow", {
+      instance_id: instanceId,
+      assumed_current_step_name: "FINISH",
+      context_updates: { late: true },
+    });
+    assert.match(contextChange, /already COMPLETED; its context can no longer change/);
+    const status2 = await call<Status>(second.client, "get_workflow_status", {
+      instance_id: instanceId,
+    });
+    assert.equal(status2.history_length, steps.length);
+    assert.equal("late" in status2.context, false);
   } finally {
     await second.close();
   }
