@@ -42,8 +42,8 @@ function keyText(key: string): string {
 }
 
 /**
- * Check, without recursion, that `value` nests at most `MAX_JSON_DEPTH` levels and has no
- * `__proto__` key.
+ * Check, without recursion, that `value` nests at most `MAX_JSON_DEPTH` levels, has no
+ * `__proto__` key and no number JSON text cannot hold (Infinity, NaN).
  * @throws {InvalidInputError} naming `what` and the path of the first offending member
  */
 export function checkJsonShape(what: string, value: unknown): void {
@@ -51,6 +51,13 @@ export function checkJsonShape(what: string, value: unknown): void {
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const { value: current } = frame;
+    if (typeof current === "number" && !Number.isFinite(current)) {
+      // JSON.parse reads 1e400 as Infinity, which JSON text cannot hold (it would be stored as null).
+      throw new InvalidInputError(
+        `${what} holds a number too large for JSON (at ${pathOf(frame)}). Send a number within ` +
+          `±1.7e308, or the value as a string.`,
+      );
+    }
     if (typeof current !== "object" || current === null) continue;
     const depth = frame.depth + 1;
     if (depth > MAX_JSON_DEPTH) {

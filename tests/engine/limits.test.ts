@@ -52,6 +52,15 @@ Deno.test("a __proto__ key anywhere is refused with its path; other odd keys pas
   );
 });
 
+Deno.test("Infinity or NaN anywhere is refused with its path", () => {
+  assert.throws(
+    () => checkJsonShape("context_updates", JSON.parse('{"a": [1, 2e400]}')),
+    /^Error: context_updates holds a number too large for JSON \(at a\[1\]\)/,
+  );
+  assert.throws(() => checkJsonShape("The report", { x: NaN }), /\(at x\)/);
+  checkJsonShape("The context", { max: Number.MAX_VALUE, min: -Number.MAX_VALUE, tiny: 5e-324 });
+});
+
 Deno.test("a decision maker's deeply nested updated_context is refused before it is merged", async () => {
   const root = Deno.makeTempDirSync({ prefix: "orch-limits-" });
   writeWorkflow(root, "ASK", {

@@ -105,3 +105,33 @@ Deno.test("stdio: a client that closes stdin right after its calls still gets th
     assert.equal((answer.result.structuredContent as { status: string }).status, "RUNNING");
   }
 });
+
+Deno.test("stdio: a number JSON text cannot hold (1e400) is refused, not stored as null", async () => {
+  const server = await spawnRawStdio();
+  try {
+    // Written by hand: JSON.stringify cannot write 1e400 (it would send null).
+    await server.sendLine(
+      '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"start_workflow",' +
+        '"arguments":{"workflow_name":"JOKE_GENERATOR","context":{"n":{"big":[1e400]}}}}}',
+    );
+    const result = (await server.answerTo(7)).result as {
+      isError?: boolean;
+      content: { text: string }[];
+    };
+    assert.equal(result.isError, true);
+    assert.match(
+      result.content[0]!.text,
+      /^The context holds a number too large for JSON \(at n\.big\[0\]\)\. Send a number within ±1\.7e308, or the value as a string\.$/,
+    );
+    await server.sendLine(JSON.stringify({
+      jsonrpc: "2.0",
+      id: 8,
+      method: "tools/call",
+      params: { name: "list_instances", arguments: {} },
+    }));
+    const listed = (await server.answerTo(8)).result as { structuredContent: { total: number } };
+    assert.equal(listed.structuredContent.total, 0, "the refused start created no run");
+  } finally {
+    await server.close();
+  }
+});
