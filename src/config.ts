@@ -134,7 +134,10 @@ const rawSchema = z.object({
   AI_SERVICE_API_KEY: z.string().min(1).optional(),
   GEMINI_API_KEY: z.string().min(1).optional(),
   AI_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
-  USE_STUB_AI_CLIENT: z.string().optional(),
+  USE_STUB_AI_CLIENT: z.string().regex(
+    /^\s*(1|true|yes|on|0|false|no|off|)\s*$/i,
+    "expected true or false (also 1/0, yes/no, on/off)",
+  ).optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
   LOG_FORMAT: z.enum(LOG_FORMATS, { error: "expected text or json" }).default("text"),
   MCP_HTTP_TOKEN: z.string().regex(

@@ -17,6 +17,19 @@ Deno.test("each AI_PROVIDER gets its decision maker; the default follows SPEC §
     name({ AI_PROVIDER: "gemini", USE_STUB_AI_CLIENT: "true", GEMINI_API_KEY: "k" }),
     "stub",
   );
+  assert.equal(name({ USE_STUB_AI_CLIENT: "False", GEMINI_API_KEY: "k" }), "gemini");
+  assert.equal(name({ USE_STUB_AI_CLIENT: " 1 " }), "stub");
+});
+
+Deno.test("USE_STUB_AI_CLIENT that is neither true nor false is a configuration error", () => {
+  assert.throws(
+    () => loadConfig({ USE_STUB_AI_CLIENT: "maybe" }),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      error.message ===
+        'Invalid configuration: USE_STUB_AI_CLIENT="maybe": expected true or false (also 1/0, ' +
+          "yes/no, on/off).",
+  );
 });
 
 Deno.test("openai without AI_MODEL_NAME is a configuration error naming the variable", () => {
