@@ -10,7 +10,7 @@ import type { App } from "./src/app.ts";
 import { ConfigError, OrchestratorError } from "./src/errors.ts";
 import { configureLog, log } from "./src/log.ts";
 import { VERSION } from "./src/version.ts";
-import { CLI_OPTIONS } from "./src/cli/options.ts";
+import { checkCommandOptions, CLI_OPTIONS, usageError } from "./src/cli/options.ts";
 import { deniedNetHosts, permissionGrants } from "./src/permissions.ts";
 import { onParentExit } from "./src/parent_watch.ts";
 import {
@@ -220,6 +220,13 @@ async function main(args: string[]): Promise<void> {
   if (values.version) return void console.log(VERSION);
   clearLibraryEnv();
   const [command = "serve"] = positionals;
+  checkCommandOptions(command, values);
+  if (command === "serve" && positionals.length > 1) {
+    throw new OrchestratorError(
+      `Too many arguments for 'serve': ${positionals.slice(1).join(" ")}. Usage: serve ` +
+        "[--http HOST:PORT]. Run with --help for usage.",
+    );
+  }
   // `deno task start` with the workflows, the database, the AI host or the server elsewhere: the
   // launcher grants those, so hand over before loading anything else (the exact check is in serve).
   if (command === "serve" && values["fit-permissions"] && movedLocation(values)) {
@@ -235,10 +242,9 @@ if (import.meta.main) {
   try {
     await main(Deno.args);
   } catch (error) {
-    if (
-      error instanceof TypeError && (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")
-    ) {
-      log.error(`${error.message}. Run with --help for usage.`);
+    const usage = usageError(error);
+    if (usage !== undefined) {
+      log.error(usage);
       Deno.exit(2);
     }
     fail(error);

@@ -8,7 +8,7 @@
 import { parseArgs } from "node:util";
 import { fileURLToPath as fromFileUrl } from "node:url";
 import { loadConfig, readEnv } from "../src/config.ts";
-import { CLI_OPTIONS } from "../src/cli/options.ts";
+import { CLI_OPTIONS, usageError } from "../src/cli/options.ts";
 import { OrchestratorError } from "../src/errors.ts";
 import { permissionFlags } from "../src/permissions.ts";
 import { commandFlags } from "../src/cli/command_permissions.ts";
@@ -46,8 +46,8 @@ try {
     ...commandOnly ? [] : [`--parent-pid=${Deno.pid}`],
   ]);
 } catch (error) {
-  console.error(
-    `[orchestrator] error: ${error instanceof OrchestratorError ? error.message : String(error)}`,
-  );
-  Deno.exit(1);
+  const usage = usageError(error);
+  const message = usage ?? (error instanceof OrchestratorError ? error.message : String(error));
+  console.error(`[orchestrator] error: ${message}`);
+  Deno.exit(usage === undefined ? 1 : 2);
 }

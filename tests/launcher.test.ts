@@ -128,3 +128,45 @@ Deno.test("'deno task cli' without a command prints the help instead of starting
   assert.equal(status?.code, 0, "the launcher did not exit by itself");
   assert.match(stdout, /^Usage:/m);
 });
+
+Deno.test("'deno task cli' refuses a mistyped option, a stray one or a stray argument in one line", async () => {
+  const cliArgs = taskArgs(denoJson.tasks.cli!, Deno.execPath());
+  const env = launcherEnv();
+  const refusals: [string[], number, RegExp][] = [
+    // Refused by the launcher's own parse: no Node error class, the help named.
+    [
+      ["validate", "--workflow-dir", "x"],
+      2,
+      /^\[orchestrator\] error: Unknown option '--workflow-dir'\..* Run with --help for usage\.$/,
+    ],
+    [
+      ["instances", "--limit"],
+      2,
+      /^\[orchestrator\] error: Option '--limit <value>' argument missing\. Run with --help for usage\.$/,
+    ],
+    // Refused by the command: an option of another command, an argument serve does not take.
+    [
+      ["validate", "--instance", "x"],
+      1,
+      /error: --instance does not apply to 'validate' \(its options: --json\)\. Run with --help for usage\.$/,
+    ],
+    [
+      ["show", "abc", "--json"],
+      1,
+      /error: --json does not apply to 'show' \(it takes no options of its own\)\./,
+    ],
+    [
+      ["serve", "frob"],
+      1,
+      /error: Too many arguments for 'serve': frob\. Usage: serve \[--http HOST:PORT\]/,
+    ],
+  ];
+  for (const [args, code, message] of refusals) {
+    const result = await runToEnd(Deno.execPath(), [...cliArgs, ...args], { cwd: REPO, env });
+    assert.equal(result.code, code, `${args.join(" ")}: ${result.stderr}`);
+    const lines = result.stderr.trim().split("\n");
+    assert.equal(lines.length, 1, result.stderr);
+    assert.match(lines[0]!, message);
+    assert.doesNotMatch(result.stderr, /TypeError|ERR_PARSE_ARGS|\n\s+at /);
+  }
+});
