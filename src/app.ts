@@ -6,8 +6,10 @@
  */
 import type { Config } from "./config.ts";
 import { createDecisionMaker } from "./decide/select.ts";
+import { ConfigError } from "./errors.ts";
 import { isInside } from "./definitions/files.ts";
 import { DefinitionRegistry } from "./definitions/registry.ts";
+import { definitionsDirProblem } from "./definitions/root_dir.ts";
 import { logDefinitionLoad } from "./definitions/load_log.ts";
 import { watchDefinitions } from "./definitions/watch.ts";
 import { WorkflowEngine } from "./engine/engine.ts";
@@ -32,10 +34,24 @@ export async function openApp(
   options: { watch?: boolean } = {},
 ): Promise<App> {
   const decider = createDecisionMaker(config);
+  const dirProblem = definitionsDirProblem(config.definitionsDir);
+  if (dirProblem === "file") {
+    throw new ConfigError(
+      `WORKFLOW_DEFINITIONS_DIR ${config.definitionsDir} is a file, not a directory: point it ` +
+        "(or --workflows-dir) at the folder that holds one folder per workflow.",
+    );
+  }
   const definitions = new DefinitionRegistry(config.definitionsDir, { onLoad: logDefinitionLoad });
   const store = await openStore(config);
   const usesFile = config.dbUrl === undefined;
-  const watcher = options.watch
+  if (dirProblem === "missing") {
+    log.warn(
+      `the workflows folder ${config.definitionsDir} does not exist: no workflow is served until ` +
+        "it is created (it is looked for again on every listing). Set WORKFLOW_DEFINITIONS_DIR " +
+        "(or --workflows-dir) if it is elsewhere.",
+    );
+  }
+  const watcher = options.watch && dirProblem === undefined
     ? watchDefinitions(definitions, config.definitionsDir, {
       ignore: usesFile ? [config.dbPath] : [],
     })

@@ -4,11 +4,13 @@
  * module) must leave out the application's heavy modules (YAML and Markdown parsers, SQLite,
  * node:crypto, the engine), the HTTP transport and the authoring commands; they are imported where
  * they are used. And main.ts itself imports neither the MCP SDK nor zod, so `deno task start` hands
- * over to the launcher, when it must, without loading them.
+ * over to the launcher, when it must, without loading them. A workflows path that is a file stops
+ * start-up with one line; a missing one is a warning (workflows appear once it is created).
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
-import { MAIN } from "./helpers/server.ts";
+import { runToEnd } from "./helpers/processes.ts";
+import { MAIN, serverArgs, tempDbPath } from "./helpers/server.ts";
 
 /** What `serve` imports before it answers `initialize` (see main.ts). */
 const HANDSHAKE_PATH = [
@@ -79,4 +81,29 @@ Deno.test("serve loads only what answering the handshake needs before it answers
     const found = loaded.filter((s) => s.startsWith(heavy) || s.endsWith(heavy));
     assert.deepEqual(found, [], `${heavy} is imported before the handshake is answered`);
   }
+});
+
+Deno.test("serve refuses a workflows path that is a file in one line; a missing one is a warning", async () => {
+  const folder = Deno.makeTempDirSync();
+  const file = `${folder}/workflows.txt`;
+  Deno.writeTextFileSync(file, "not a folder");
+  const refused = await runToEnd(Deno.execPath(), serverArgs(file, tempDbPath()), {
+    env: { NO_COLOR: "1" },
+  });
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(
+    refused.stderr,
+    /error: WORKFLOW_DEFINITIONS_DIR .*workflows\.txt is a file, not a directory: point it \(or --workflows-dir\) at the folder that holds one folder per workflow\.\n$/,
+  );
+  assert.doesNotMatch(refused.stderr, /\n\s+at |Internal error/);
+
+  const missing = await runToEnd(Deno.execPath(), serverArgs(`${folder}/nope`, tempDbPath()), {
+    env: { NO_COLOR: "1" },
+  });
+  assert.equal(missing.code, 0, missing.stderr);
+  assert.match(
+    missing.stderr,
+    /warn: the workflows folder .*nope does not exist: no workflow is served until it is created/,
+  );
+  assert.doesNotMatch(missing.stderr, /Not watching/);
 });

@@ -10,6 +10,7 @@
  */
 import type { Config } from "../config.ts";
 import { DefinitionRegistry } from "../definitions/registry.ts";
+import { checkDefinitionsDir } from "../definitions/root_dir.ts";
 import { runPathOf } from "../definitions/workflow_graph.ts";
 import type { WorkflowDefinition } from "../definitions/types.ts";
 import { OrchestratorError, UnknownWorkflowError } from "../errors.ts";
@@ -40,6 +41,7 @@ export async function graphCommand(
     if (name === undefined) {
       throw new OrchestratorError("graph needs a workflow NAME (see 'list'), or --instance ID.");
     }
+    checkDefinitionsDir(config.definitionsDir);
     console.log(
       workflowMermaid(definitionNamed(new DefinitionRegistry(config.definitionsDir), name)),
     );

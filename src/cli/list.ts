@@ -9,10 +9,15 @@
  * @module
  */
 import { DefinitionRegistry } from "../definitions/registry.ts";
+import { checkDefinitionsDir } from "../definitions/root_dir.ts";
 import { formatTable } from "./table.ts";
 
-/** Print the workflows in `dir` as a table (or JSON) and return the exit code (always 0). */
+/**
+ * Print the workflows in `dir` as a table (or JSON) and return the exit code (0).
+ * @throws {OrchestratorError} `dir` does not exist or is a file
+ */
 export function listCommand(dir: string, options: { json: boolean }): number {
+  checkDefinitionsDir(dir);
   const workflows = new DefinitionRegistry(dir).list().map((entry) =>
     entry.valid
       ? {

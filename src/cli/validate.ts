@@ -11,6 +11,7 @@
  */
 import { join } from "node:path";
 import { DefinitionRegistry } from "../definitions/registry.ts";
+import { checkDefinitionsDir } from "../definitions/root_dir.ts";
 import type { DefinitionIssue, WorkflowEntry } from "../definitions/types.ts";
 import { formatIssue, OrchestratorError } from "../errors.ts";
 import { workflowWarnings } from "./validate_warnings.ts";
@@ -37,17 +38,7 @@ export interface ValidationReport {
 
 /** Every workflow in `dir`, validated. @throws {OrchestratorError} `dir` is not a definitions dir */
 function validateDirectory(dir: string): ValidationReport {
-  let isDirectory: boolean;
-  try {
-    isDirectory = Deno.statSync(dir).isDirectory;
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    throw new OrchestratorError(
-      `'${dir}' does not exist: pass the workflow definitions directory (the folder that holds ` +
-        "one folder per workflow).",
-    );
-  }
-  if (!isDirectory) throw new OrchestratorError(`'${dir}' is a file, not a directory.`);
+  checkDefinitionsDir(dir);
   if (exists(join(dir, "index.md"))) {
     throw new OrchestratorError(
       `'${dir}' is a single workflow folder: validate the directory that contains it ` +

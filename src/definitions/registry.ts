@@ -116,7 +116,10 @@ export class DefinitionRegistry implements Definitions {
         }
       }
     } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      // A folder that is gone (or a file now): no workflows, until it is a folder again.
+      if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
+        throw error;
+      }
     }
     names.sort();
     try {

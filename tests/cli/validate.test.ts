@@ -121,16 +121,29 @@ Deno.test("validate reports every error class with file and line, as text and JS
   assert.match(text.stdout, /8 workflows in .*: 1 valid, 7 invalid \(\d+ problems\)\.$/m);
 });
 
-Deno.test("validate: the built-in workflows are valid (exit 0); a bad DIR is one clear line", async () => {
+Deno.test("validate: the built-in workflows are valid (exit 0); a bad DIR is one clear line (list, graph too)", async () => {
   const db = { workflowsDir: BUILTIN_WORKFLOWS, dbPath: "/nonexistent/db.sqlite" };
   const ok = await runCli(["validate", BUILTIN_WORKFLOWS], db);
   assert.equal(ok.code, 0, ok.stdout + ok.stderr);
   assert.match(ok.stdout, /9 workflows in .*: 9 valid, 0 invalid\.$/m);
 
-  const missing = await runCli(["validate", join(BUILTIN_WORKFLOWS, "NOPE")], db);
-  assert.equal(missing.code, 1);
-  assert.match(missing.stderr, /NOPE' does not exist: pass the workflow definitions directory/);
-  assert.doesNotMatch(missing.stderr, /\n\s+at /, "no stack trace");
+  // validate, list and graph alike: a DIR that is missing or a file is one line, exit 1.
+  const file = join(BUILTIN_WORKFLOWS, "SAVE", "index.md");
+  for (const command of [["validate"], ["list"], ["graph", "SAVE"]]) {
+    const missing = await runCli([...command, join(BUILTIN_WORKFLOWS, "NOPE")], db);
+    assert.equal(missing.code, 1, `${command[0]}: ${missing.stdout}`);
+    assert.match(
+      missing.stderr,
+      /^\[orchestrator\] error: '.*NOPE' does not exist: pass the workflow definitions directory \(the folder that holds one folder per workflow\)\.\n$/,
+    );
+    const notDir = await runCli([...command, file], db);
+    assert.equal(notDir.code, 1, `${command[0]}: ${notDir.stdout}`);
+    assert.match(
+      notDir.stderr,
+      /^\[orchestrator\] error: '.*index\.md' is a file, not a directory: pass the workflow definitions directory/,
+    );
+    assert.equal(notDir.stderr.trim().split("\n").length, 1, notDir.stderr);
+  }
 
   const single = await runCli(["validate", join(BUILTIN_WORKFLOWS, "SAVE")], db);
   assert.equal(single.code, 1);
