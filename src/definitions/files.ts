@@ -50,6 +50,8 @@ export class WorkflowFiles {
   readonly #cache = new Map<string, ReadResult>();
   readonly #bytes = new Map<string, Uint8Array>();
   readonly #dirs = new Map<string, DirListing | undefined>();
+  /** Every path asked for (`read`) or `mention`ed, resolved. */
+  readonly #named = new Set<string>();
 
   /**
    * @param folder absolute path of the workflow folder as listed
@@ -57,11 +59,20 @@ export class WorkflowFiles {
    */
   constructor(readonly folder: string, readonly realFolder: string) {}
 
-  /** Real paths of every file read successfully so far. */
-  get readReals(): Set<string> {
-    const reals = new Set<string>();
-    for (const result of this.#cache.values()) if (result.ok) reals.add(result.real);
-    return reals;
+  /**
+   * Note that a definition names the file at `absolute` although it is not read (a duplicate step's
+   * link, an include nested too deep): `isNamed` then holds for it.
+   */
+  mention(absolute: string): void {
+    this.#named.add(path.resolve(absolute));
+  }
+
+  /**
+   * Whether a definition names the file at `absolute` (real path `real`): it was read (also when
+   * it could not be, say binary, or points outside) or mentioned, by this spelling or another.
+   */
+  isNamed(absolute: string, real: string | undefined): boolean {
+    return this.#named.has(path.resolve(absolute)) || (real !== undefined && this.#cache.has(real));
   }
 
   /** Path of a real path relative to the workflow folder, `/`-separated. */
@@ -72,6 +83,7 @@ export class WorkflowFiles {
   /** Read one file of the workflow folder, refusing anything outside it, too large, binary or not UTF-8. */
   read(absolute: string): ReadResult {
     const lexical = path.resolve(absolute);
+    this.#named.add(lexical);
     if (!isInside(this.folder, lexical)) {
       return { ok: false, reason: "outside", message: "points outside the workflow folder" };
     }

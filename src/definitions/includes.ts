@@ -77,6 +77,7 @@ function expand(text: string, options: IncludeOptions): { text: string; nesting:
       return fail(`include '${whole}' names no file: write {{file:relative/path}}`);
     }
     if (depth >= MAX_INCLUDE_DEPTH) {
+      files.mention(path.resolve(path.dirname(fileReal), target));
       return fail(
         `include '${whole}' is nested more than ${MAX_INCLUDE_DEPTH} levels deep: flatten the includes`,
       );

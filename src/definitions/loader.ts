@@ -251,11 +251,10 @@ function checkIncludes(
 
 /** Files under steps/ that nothing refers to. */
 function checkUnlistedFiles(context: LoadContext): void {
-  const used = context.files.readReals;
-  const { folderReal } = context;
+  const { folderReal, files } = context;
   for (const file of markdownFiles(path.join(folderReal, "steps"), folderReal)) {
     const rel = relativePath(folderReal, file.path);
-    if (rel === `steps/${FINISH}.md` || (file.real && used.has(file.real))) continue;
+    if (rel === `steps/${FINISH}.md` || files.isNamed(file.path, file.real)) continue;
     const base = path.basename(rel, ".md");
     context.report(
       rel,

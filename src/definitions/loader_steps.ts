@@ -39,11 +39,16 @@ export function listedSteps(context: LoadContext, steps: readonly ListedStep[]):
   let finishListed: ListedStep | undefined;
   for (const step of steps) {
     const problem = stepNameProblem(step.name);
+    const seen = firstLine.get(step.name);
+    if (problem || seen !== undefined) {
+      // Not loaded, but listed: its file is not "unlisted".
+      const target = linkTarget(step.target);
+      if (target !== undefined) context.files.mention(path.resolve(context.folderReal, target));
+    }
     if (problem) {
       context.indexIssue(step.line, problem);
       continue;
     }
-    const seen = firstLine.get(step.name);
     if (seen !== undefined) {
       context.indexIssue(
         step.line,

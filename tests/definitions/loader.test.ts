@@ -408,6 +408,26 @@ Deno.test("files under steps/ that are not listed or included are reported", () 
   assert.deepEqual(issues.length, 2);
 });
 
+Deno.test("a file named by a duplicate step or an include nested too deep is not 'not listed'", () => {
+  const duplicate = errors({
+    "FLOW/index.md": indexFile(["a"], "", "- [a](steps/b.md)\n"),
+    "FLOW/steps/a.md": stepFile(),
+    "FLOW/steps/b.md": stepFile(),
+  });
+  assertIssue(duplicate, "FLOW/index.md", 8, /duplicate step name 'a'/);
+  assert.equal(duplicate.length, 1, JSON.stringify(duplicate));
+
+  const chain: Tree = {
+    "FLOW/index.md": indexFile(["a"]),
+    "FLOW/steps/a.md": stepFile("{{file:i1.md}}"),
+  };
+  for (let i = 1; i <= 10; i++) chain[`FLOW/steps/i${i}.md`] = `level ${i} {{file:i${i + 1}.md}}`;
+  chain["FLOW/steps/i11.md"] = "one level too deep";
+  const deep = errors(chain);
+  assert.ok(deep.some((issue) => /nested more than 10 levels deep/.test(issue.message)));
+  assert.deepEqual(deep.filter((issue) => /not listed/.test(issue.message)), []);
+});
+
 Deno.test("hostile files: too large, binary, invalid UTF-8", () => {
   const big = "x".repeat(1024 * 1024 + 1);
   const issues = errors({
@@ -419,6 +439,7 @@ Deno.test("hostile files: too large, binary, invalid UTF-8", () => {
   assertIssue(issues, "FLOW/index.md", 7, /step 'big': file 'steps\/big\.md' file too large/);
   assertIssue(issues, "FLOW/index.md", 8, /binary file/);
   assertIssue(issues, "FLOW/index.md", 9, /not valid UTF-8/);
+  assert.equal(issues.length, 3, "a listed file that cannot be read is not also 'not listed'");
   // An oversized index.md is refused too.
   assertIssue(
     errors({ "FLOW/index.md": big }),
