@@ -38,6 +38,14 @@ function stepMarkdown(step: StepDefinition, heading: string): string[] {
   ];
 }
 
+/** The goal without its first line when that is the title's heading, which the document starts with. */
+function goalBelowTitle(goal: string, title: string): string {
+  const [first = "", ...rest] = goal.split("\n");
+  return /^#\s/.test(first) && first.replace(/^#+\s*|\s*#*\s*$/g, "") === title
+    ? rest.join("\n").trim()
+    : goal;
+}
+
 /** The Markdown document for one workflow entry, valid or not. */
 export function workflowMarkdown(entry: WorkflowEntry): string {
   if (!entry.valid) {
@@ -66,7 +74,7 @@ export function workflowMarkdown(entry: WorkflowEntry): string {
     }; starts at \`${d.start}\`; ` +
     `at most ${d.maxSteps} steps per run; definition hash \`${d.hash.slice(0, 12)}\`.`,
     "",
-    d.goal,
+    goalBelowTitle(d.goal, d.title),
     "",
     ...(inputs.length
       ? [

@@ -44,6 +44,7 @@ Deno.test("resources: workflow:// and instance:// list, read and complete", asyn
     const workflow = await server.client.readResource({ uri: "workflow://JOKE_GENERATOR" });
     const markdown = text(workflow.contents, "text/markdown");
     assert.match(markdown, /^# Joke Generator$/m);
+    assert.equal(markdown.match(/^# Joke Generator$/gm)?.length, 1, "the title once");
     assert.match(markdown, /^## 1\. greet$/m);
     assert.match(markdown, /^## 5\. congratulate$/m);
     assert.match(markdown, /^### Orchestrator Guidance$/m);
