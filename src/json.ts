@@ -17,6 +17,16 @@ export type JsonObject = { [key: string]: JsonValue };
 /** The JSON text of objects and arrays already serialized (see `jsonText`). */
 const texts = new WeakMap<object, string>();
 
+/** A JSON value's type by JSON's names: "array" and "null" apart from "object". */
+export type JsonType = "null" | "array" | "string" | "number" | "boolean" | "object";
+
+/** The JSON type of `value` (a parsed JSON value). */
+export function jsonTypeOf(value: unknown): JsonType {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value as "string" | "number" | "boolean" | "object";
+}
+
 /**
  * `JSON.stringify(value)`, serialized once per object or array: the size checks serialize a
  * report, its context updates and the merged context, and the store writes the same text without

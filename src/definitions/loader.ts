@@ -26,6 +26,7 @@ import {
   type WorkflowEntry,
 } from "./types.ts";
 import { checkRoutes, type StepRoutes, unreachableSteps } from "./validate.ts";
+import { jsonTypeOf } from "../json.ts";
 
 /** What `parseIndex` gives. */
 type ParsedIndex = ReturnType<typeof parseIndex>;
@@ -216,7 +217,7 @@ function inputsOf(context: LoadContext, index: ParsedIndex): Record<string, Inpu
     if (input?.description !== undefined) definition.description = input.description;
     if (input?.default !== undefined) {
       definition.default = input.default;
-      const actual = jsonType(input.default);
+      const actual = jsonTypeOf(input.default);
       if (input.type !== undefined && actual !== input.type) {
         context.indexIssue(
           index.keyLine(["inputs", key, "default"]),
@@ -276,12 +277,6 @@ function sectionExpander(
   return (text, file) =>
     expandIncludes(text, { files, fileReal: file.real, fileRel: file.rel, firstLine: 1, memo })
       .trim();
-}
-
-function jsonType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value;
 }
 
 /** Every `.md` file under `dir` (following file symlinks, not directory symlinks), with real paths. */

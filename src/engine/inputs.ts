@@ -8,15 +8,9 @@
  * ```
  * @module
  */
-import type { InputDefinition, WorkflowDefinition } from "../definitions/types.ts";
+import type { WorkflowDefinition } from "../definitions/types.ts";
 import { InvalidInputError } from "../errors.ts";
-import type { JsonObject, JsonValue } from "../json.ts";
-
-function typeOf(value: JsonValue): NonNullable<InputDefinition["type"]> | "null" {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value as "string" | "number" | "boolean" | "object";
-}
+import { type JsonObject, jsonTypeOf, type JsonValue } from "../json.ts";
 
 /**
  * The starting context: the given context plus defaults of declared inputs.
@@ -36,8 +30,8 @@ export function applyInputs(definition: WorkflowDefinition, context: JsonObject)
           `missing required input '${key}'${input.description ? ` (${input.description})` : ""}`,
         );
       }
-    } else if (input.type && typeOf(value) !== input.type) {
-      problems.push(`input '${key}' must be of type ${input.type}, got ${typeOf(value)}`);
+    } else if (input.type && jsonTypeOf(value) !== input.type) {
+      problems.push(`input '${key}' must be of type ${input.type}, got ${jsonTypeOf(value)}`);
     }
   }
   if (problems.length) {

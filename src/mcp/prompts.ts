@@ -21,7 +21,7 @@ import {
   ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import type { Definitions, InputDefinition, WorkflowDefinition } from "../definitions/types.ts";
-import type { JsonObject, JsonValue } from "../json.ts";
+import { type JsonObject, jsonTypeOf, type JsonValue } from "../json.ts";
 import type { LoadServed } from "./served.ts";
 
 /** A prompt argument's value as it goes into the start context: typed inputs are parsed as JSON. */
@@ -116,6 +116,21 @@ function getPrompt(
     throw new ProtocolError(
       ProtocolErrorCode.InvalidParams,
       `Invalid arguments for prompt ${name}: missing required ${missing.join(", ")}.`,
+    );
+  }
+  const mistyped = Object.entries(definition.inputs).flatMap(([key, input]) => {
+    const text = args[key];
+    if (!text || input.type === undefined) return [];
+    return jsonTypeOf(inputValue(input, text)) === input.type ? [] : [
+      `${key} must be ${
+        input.type === "array" || input.type === "object" ? "an" : "a"
+      } ${input.type} as JSON, got '${text}'`,
+    ];
+  });
+  if (mistyped.length) {
+    throw new ProtocolError(
+      ProtocolErrorCode.InvalidParams,
+      `Invalid arguments for prompt ${name}: ${mistyped.join("; ")}.`,
     );
   }
   return {

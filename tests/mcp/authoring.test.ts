@@ -116,6 +116,38 @@ Deno.test("prompts: one per workflow, with its inputs as arguments and the start
   }
 });
 
+Deno.test("prompts: a typed input's argument must be JSON of its type", async () => {
+  const root = Deno.makeTempDirSync({ prefix: "orch-prompt-" });
+  writeWorkflow(root, "TYPED", {
+    "index.md": "---\ninputs:\n  who: {type: string, required: true}\n  count: {type: number}\n" +
+      "  flags: {type: object}\n---\n# Typed\n\nA typed flow.\n\n# Steps\n\n- step_one\n",
+    "steps/step_one.md": "# Orchestrator Guidance\n\nGo on.\n\n# Client Instructions\n\nDo it.\n",
+  });
+  const server = await connect({ workflowsDir: root });
+  try {
+    await assert.rejects(
+      server.client.getPrompt({
+        name: "TYPED",
+        arguments: { who: "Zed", count: "abc", flags: "[1]" },
+      }),
+      /Invalid arguments for prompt TYPED: count must be a number as JSON, got 'abc'; flags must be an object as JSON, got '\[1\]'\./,
+    );
+    const result = await server.client.getPrompt({
+      name: "TYPED",
+      arguments: { who: "Zed", count: "3", flags: '{"a": true}' },
+    });
+    const message = result.messages[0]?.content as { text: string };
+    assert.ok(
+      message.text.includes(
+        '{"workflow_name":"TYPED","context":{"who":"Zed","count":3,"flags":{"a":true}}}',
+      ),
+      message.text,
+    );
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("hot reload: edits, new and removed folders are seen without a restart", async () => {
   const root = Deno.makeTempDirSync({ prefix: "orch-reload-" });
   const joke = join(root, "JOKE_GENERATOR");
