@@ -73,9 +73,8 @@ export class DefinitionRegistry implements Definitions {
    */
   get(name: string): WorkflowDefinition {
     const names = this.#listing();
-    if (!isWorkflowName(name) || !names.includes(name)) {
-      throw new UnknownWorkflowError(name, names.filter(isWorkflowName));
-    }
+    // A listed folder whose name is not a workflow name is an invalid workflow (named so).
+    if (!names.includes(name)) throw new UnknownWorkflowError(name, names.filter(isWorkflowName));
     const entry = this.#entry(name);
     if (!entry.valid) throw new InvalidWorkflowError(name, entry.errors);
     return entry.definition;

@@ -34,6 +34,7 @@ Deno.test("get: unknown names, path tricks and invalid workflows throw typed err
   const root = tempDefinitions({
     ...simpleWorkflow("GOOD"),
     "BAD/index.md": "# Bad\n",
+    ...simpleWorkflow("bad-name"),
   });
   const registry = new DefinitionRegistry(root);
   assert.equal(registry.get("GOOD").steps.length, 2);
@@ -46,6 +47,11 @@ Deno.test("get: unknown names, path tricks and invalid workflows throw typed err
     (error: unknown) =>
       error instanceof InvalidWorkflowError &&
       /BAD\/index\.md:1: index\.md lists no steps/.test(error.message),
+  );
+  // A folder listed (as invalid) under a name that is not a workflow name: its problem, not "unknown".
+  assert.throws(
+    () => registry.get("bad-name"),
+    (error: unknown) => error instanceof InvalidWorkflowError && /bad-name/.test(error.message),
   );
   assert.throws(
     () => new DefinitionRegistry(`${root}/missing`).get("GOOD"),
