@@ -151,10 +151,12 @@ export function parseFrontMatter<T>(
   }
   const result = spec.schema.safeParse(raw);
   if (result.success) return { value: result.data, issues, keyLine };
+  const wrong: (readonly PropertyKey[])[] = [];
   for (const issue of result.error.issues) {
     const path = issue.path;
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
+        wrong.push([...path, key]);
         const what = path.length === 0
           ? `unknown front matter key '${key}'`
           : `unknown key '${key}' in '${pathText(path)}'`;
@@ -168,6 +170,7 @@ export function parseFrontMatter<T>(
       }
       continue;
     }
+    wrong.push(path);
     issues.push({
       line: keyLine(path) ?? split.yamlFirstLine,
       message: `front matter '${pathText(path)}' must be ${spec.expected(path)} (got ${
@@ -175,7 +178,31 @@ export function parseFrontMatter<T>(
       })`,
     });
   }
-  return { issues, keyLine };
+  // The rest, without the keys just reported, so the checks that use it (a start step, routes,
+  // input defaults) report their problems now rather than once these are fixed.
+  const rest = spec.schema.safeParse(without(raw as object, wrong));
+  return { value: rest.success ? rest.data : undefined, issues, keyLine };
+}
+
+/**
+ * A copy of the mapping `raw` without the entries at `paths`, each cut at its first two keys (a
+ * top-level key, or one entry of a map such as `inputs` or `on`).
+ */
+function without(raw: object, paths: readonly (readonly PropertyKey[])[]): object {
+  const copy: Record<string, unknown> = { ...raw as Record<string, unknown> };
+  for (const path of paths) {
+    const [top, entry] = path.map(String);
+    if (top === undefined) continue;
+    const map = copy[top];
+    if (entry === undefined || typeof map !== "object" || map === null || Array.isArray(map)) {
+      delete copy[top];
+      continue;
+    }
+    const rest: Record<string, unknown> = { ...map as Record<string, unknown> };
+    delete rest[entry];
+    copy[top] = rest;
+  }
+  return copy;
 }
 
 const INPUT_TYPES = ["string", "number", "boolean", "object", "array"] as const;

@@ -391,6 +391,31 @@ Deno.test("unreachable steps are reported on their list line", () => {
   });
 });
 
+Deno.test("a front matter with a wrong key still has its other keys checked, in the same run", () => {
+  const issues = errors({
+    "FLOW/index.md": indexFile(
+      ["a"],
+      "start: zzz\nmax_steps: -3\ncolour: red\ninputs:\n  n: {type: integer}\n" +
+        "  m: {type: number, default: abc}",
+    ),
+    "FLOW/steps/a.md": stepFile("A", "terminal: true\nnext: a\ndescription: [1]"),
+  });
+  const messages = issues.map((issue) => issue.message).join("\n");
+  for (
+    const expected of [
+      /front matter 'max_steps' must be/,
+      /unknown front matter key 'colour'/,
+      /front matter 'inputs\.n\.type' must be/,
+      /'start' names unknown step 'zzz'/,
+      /input 'm' has type number but its default is a string/,
+      /front matter 'description' must be/,
+      /terminal/,
+    ]
+  ) {
+    assert.match(messages, expected);
+  }
+});
+
 Deno.test("files under steps/ that are not listed or included are reported", () => {
   const issues = errors({
     ...simpleWorkflow("FLOW"),
