@@ -140,6 +140,7 @@ async function serve(
     const dashboard = createDashboard({
       app,
       access: token === undefined ? { kind: "open" } : { kind: "token", token },
+      bodyTimeoutMs: config.httpBodyTimeoutMs,
     });
     const stopped = serveHttpUntilSignal(
       (use) => createMcpServer(app, { notifyCatalogChanges: use === "session" }),
@@ -235,7 +236,9 @@ async function main(args: string[]): Promise<void> {
   if (command === "serve") return await serve(values);
   // The other commands, and the refusal of unknown ones, live in src/cli/commands.ts.
   const { runAuthoringCommand } = await import("./src/cli/commands.ts");
-  Deno.exitCode = await runAuthoringCommand(command, values, positionals.slice(1));
+  // A command is over when it returns: exiting now, not when every handle is gone (`ui` may
+  // leave a stalled browser connection that Deno.serve cannot close).
+  Deno.exit(await runAuthoringCommand(command, values, positionals.slice(1)));
 }
 
 if (import.meta.main) {

@@ -157,7 +157,7 @@ Deno.test("stdio at debug in JSON: tool calls, invalid workflows, reloads, AI re
   }
 });
 
-Deno.test("HTTP at debug: refused requests are warned without the token; no secret", async () => {
+Deno.test("HTTP at debug: refused requests (401, 413, 415, 404) are warned without the token; no secret", async () => {
   const server = await spawnHttpServer({ env: { MCP_HTTP_TOKEN: HTTP_TOKEN, LOG_LEVEL: "debug" } });
   try {
     const wrong = await rawPost(server.url, { authorization: `Bearer ${HTTP_TOKEN}x` });
@@ -166,6 +166,27 @@ Deno.test("HTTP at debug: refused requests are warned without the token; no secr
     await none.body?.cancel();
     const right = await rawPost(server.url, { authorization: `Bearer ${HTTP_TOKEN}` });
     await right.body?.cancel();
+    // Refusals of the MCP handlers themselves are warned too: too large, wrong type, bad path.
+    const auth = { authorization: `Bearer ${HTTP_TOKEN}` };
+    const large = await rawPost(server.url, auth, "x".repeat(2 * 1024 * 1024));
+    await large.body?.cancel();
+    const text = await rawPost(server.url, { ...auth, "content-type": "text/plain" });
+    await text.body?.cancel();
+    const elsewhere = await rawPost(server.url.replace("/mcp", "/favicon.ico"), auth);
+    await elsewhere.body?.cancel();
+    assert.deepEqual([large.status, text.status, elsewhere.status], [413, 415, 404]);
+    assert.match(
+      server.stderr(),
+      /warn: HTTP request refused: request body over the size limit status=413 method=POST path=\/mcp/,
+    );
+    assert.match(
+      server.stderr(),
+      /warn: HTTP request refused: Content-Type is not application\/json status=415/,
+    );
+    assert.match(
+      server.stderr(),
+      /warn: HTTP request refused: .*no MCP endpoint at this path status=404 method=POST path=\/favicon\.ico/,
+    );
     assert.deepEqual([wrong.status, none.status, right.status], [401, 401, 200]);
     const port = new URL(server.url).port;
     assert.match(

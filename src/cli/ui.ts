@@ -20,8 +20,10 @@ import { randomToken } from "../secrets.ts";
 import {
   allowedHostnames,
   bindPermission,
+  closeListener,
   isLoopback,
   parseBindAddress,
+  serveOn,
 } from "../mcp/http_bind.ts";
 import { STOP_SIGNALS } from "../mcp/http_run.ts";
 import { createDashboard, isDashboardPath, UI_PATH } from "../ui/dashboard.ts";
@@ -54,11 +56,10 @@ export async function uiCommand(config: Config, address: string | undefined): Pr
   const dashboard = createDashboard({
     app: () => Promise.resolve(app),
     access: { kind: "one-time", token },
+    bodyTimeoutMs: config.httpBodyTimeoutMs,
   });
   const hosts = allowedHostnames(bind) ?? [];
-  const server = Deno.serve({
-    hostname: bind.hostname,
-    port: bind.port,
+  const server = serveOn(bind, {
     onListen: ({ port }) => {
       const host = bind.hostname.includes(":") ? `[${bind.hostname}]` : bind.hostname;
       console.log(
@@ -74,12 +75,13 @@ export async function uiCommand(config: Config, address: string | undefined): Pr
     if (pathname === "/") return Response.redirect(new URL(UI_PATH, request.url), 303);
     return new Response("Not found: the dashboard is at /ui.", { status: 404 });
   });
+  const stopped = Promise.withResolvers<void>();
   const stop = () => {
     dashboard.close();
-    void server.shutdown();
+    void closeListener(server).then(() => stopped.resolve());
   };
   for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, stop);
-  await server.finished;
+  await Promise.race([server.finished, stopped.promise]);
   await app.close();
   log.info(`dashboard on ${bindPermission(bind)} stopped`);
   return 0;

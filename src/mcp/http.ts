@@ -27,12 +27,18 @@ import {
   type McpServer,
   originValidationResponse,
 } from "@modelcontextprotocol/server";
-import { OrchestratorError } from "../errors.ts";
 import { log } from "../log.ts";
 import { type AuthGate, staticBearerGate } from "./http_auth.ts";
-import { allowedHostnames, type BindAddress, bindPermission, isLoopback } from "./http_bind.ts";
-import { readBodyWithin } from "./http_body.ts";
-import { logRefused } from "./http_refused.ts";
+import {
+  allowedHostnames,
+  type BindAddress,
+  bindPermission,
+  closeListener,
+  isLoopback,
+  serveOn,
+} from "./http_bind.ts";
+import { DEFAULT_BODY_TIMEOUT_MS, readBodyWithin } from "./http_body.ts";
+import { logRefused, logRefusedAnswer } from "./http_refused.ts";
 import { jsonRpcErrorResponse, LegacySessions } from "./http_sessions.ts";
 
 /** The URL path of the MCP endpoint. */
@@ -41,10 +47,6 @@ export const MCP_PATH = "/mcp";
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** How long shutdown waits for in-flight calls before closing anyway (ms). */
 export const DEFAULT_DRAIN_MS = 30_000;
-/** How long shutdown waits for open connections once the calls are done (ms). */
-const CONNECTIONS_GRACE_MS = 2_000;
-/** How long a request body may take to arrive after its headers (ms). */
-export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 /** Options for `serveHttp`. */
 export interface HttpOptions {
@@ -226,7 +228,8 @@ export function serveHttp(
       return badHost() ?? await dashboard.handle(request, info.remoteAddr);
     }
     if (pathname !== MCP_PATH) {
-      return jsonRpcErrorResponse(404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
+      const notFound = jsonRpcErrorResponse(404, `Not found: the MCP endpoint is ${MCP_PATH}.`);
+      return logRefusedAnswer(request, info.remoteAddr, notFound);
     }
     const refused = badHost() ?? originValidationResponse(request, origins);
     if (refused) {
@@ -250,7 +253,7 @@ export function serveHttp(
     }
     // Only POSTs carry calls; a GET is a long-lived notification stream that shutdown ends.
     const release = request.method === "POST" ? inFlight.track(info.completed) : undefined;
-    return await route(request, info, auth, release);
+    return logRefusedAnswer(request, info.remoteAddr, await route(request, info, auth, release));
   };
 
   const url = `http://${bindPermission(options.bind)}${MCP_PATH}`;
@@ -278,47 +281,17 @@ export function serveHttp(
 }
 
 /**
- * Close the listener and wait for its connections, but not for those a stalled client keeps open
- * (`Deno.serve` waits for their requests forever): after `CONNECTIONS_GRACE_MS` they no longer
- * keep the process alive. Whether all connections closed.
- */
-async function closeListener(server: Deno.HttpServer): Promise<boolean> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const graceOver = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), CONNECTIONS_GRACE_MS);
-  });
-  const closed = await Promise.race([server.shutdown().then(() => true), graceOver]);
-  clearTimeout(timer);
-  if (closed) return true;
-  log.warn("HTTP: connections of stalled clients are still open; stopping without them.");
-  server.unref();
-  return false;
-}
-
-/**
  * `Deno.serve` on `bind`, logging the URL to stderr (never stdout).
  * @throws {OrchestratorError} the address is taken or not available on this machine
  */
 function listen(bind: BindAddress, url: string, handler: Deno.ServeHandler): Deno.HttpServer {
-  try {
-    return Deno.serve({
-      hostname: bind.hostname,
-      port: bind.port,
-      onListen: () => log.info(`MCP over Streamable HTTP at ${url}`),
-      onError: (error) => {
-        log.error(`HTTP: ${error instanceof Error ? error.message : String(error)}`);
-        return jsonRpcErrorResponse(500, "Internal server error; see the server's stderr.");
-      },
-    }, handler);
-  } catch (error) {
-    if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.AddrNotAvailable) {
-      throw new OrchestratorError(
-        `Cannot listen on ${bindPermission(bind)}: ${error.message}. Stop the program using ` +
-          "it, or choose another address with --http HOST:PORT.",
-      );
-    }
-    throw error;
-  }
+  return serveOn(bind, {
+    onListen: () => log.info(`MCP over Streamable HTTP at ${url}`),
+    onError: (error) => {
+      log.error(`HTTP: ${error instanceof Error ? error.message : String(error)}`);
+      return jsonRpcErrorResponse(500, "Internal server error; see the server's stderr.");
+    },
+  }, handler);
 }
 
 function warnAboutExposure(options: HttpOptions): void {

@@ -11,7 +11,8 @@
  * @module
  */
 import { localhostAllowedHostnames } from "@modelcontextprotocol/server";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, OrchestratorError } from "../errors.ts";
+import { log } from "../log.ts";
 
 /** The address the HTTP transport listens on. */
 export interface BindAddress {
@@ -66,4 +67,47 @@ export function allowedHostnames(bind: BindAddress): string[] | undefined {
   const own = bind.hostname.includes(":") ? `[${bind.hostname}]` : bind.hostname;
   const names = localhostAllowedHostnames();
   return names.includes(own) ? names : [...names, own];
+}
+
+/**
+ * `Deno.serve` on `bind`; an address that is taken or not on this machine is one clear error.
+ * @throws {OrchestratorError} naming the address and the fix
+ */
+export function serveOn(
+  bind: BindAddress,
+  options: Omit<Deno.ServeTcpOptions, "hostname" | "port">,
+  handler: Deno.ServeHandler,
+): Deno.HttpServer {
+  try {
+    return Deno.serve({ ...options, hostname: bind.hostname, port: bind.port }, handler);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.AddrNotAvailable) {
+      throw new OrchestratorError(
+        `Cannot listen on ${bindPermission(bind)}: ${error.message}. Stop the program using ` +
+          "it, or choose another address with --http HOST:PORT.",
+      );
+    }
+    throw error;
+  }
+}
+
+/** How long closing a listener waits for its open connections once the calls are done (ms). */
+const CONNECTIONS_GRACE_MS = 2_000;
+
+/**
+ * Close the listener and wait for its connections, but not for those a stalled client keeps open
+ * (`Deno.serve` waits for their requests forever): after `CONNECTIONS_GRACE_MS` they no longer
+ * keep the process alive. Whether all connections closed.
+ */
+export async function closeListener(server: Deno.HttpServer): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const graceOver = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), CONNECTIONS_GRACE_MS);
+  });
+  const closed = await Promise.race([server.shutdown().then(() => true), graceOver]);
+  clearTimeout(timer);
+  if (closed) return true;
+  log.warn("HTTP: connections of stalled clients are still open; stopping without them.");
+  server.unref();
+  return false;
 }

@@ -12,6 +12,9 @@
  */
 import { Buffer } from "node:buffer";
 
+/** How long a request body may take to arrive after its headers by default (ms). */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
+
 /** A request body as read: its text, or why it was not read to its end. */
 export type BodyRead =
   | { kind: "text"; text: string }

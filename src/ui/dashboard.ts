@@ -21,6 +21,7 @@ import {
   UnknownWorkflowError,
 } from "../errors.ts";
 import { log } from "../log.ts";
+import { DEFAULT_BODY_TIMEOUT_MS, readBodyWithin } from "../mcp/http_body.ts";
 import { logRefused } from "../mcp/http_refused.ts";
 import { LiveStreams } from "./live.ts";
 import { errorPage, loginPage } from "./pages/login.ts";
@@ -42,6 +43,8 @@ export interface DashboardOptions {
   app: () => Promise<App>;
   access: UiAccess;
   pollMs?: number;
+  /** How long a form's body may take to arrive after its headers (ms; default 30 s). */
+  bodyTimeoutMs?: number;
 }
 
 /** The dashboard's request handler. */
@@ -64,7 +67,36 @@ function sameOrigin(request: Request): boolean {
 }
 
 /** A route's answer for a session: the page, a redirect or a stream. */
-type Route = (session: Session, form: FormData | undefined) => Promise<Response> | Response;
+type Route = (session: Session, form: URLSearchParams | undefined) => Promise<Response> | Response;
+
+/** A form as read: its fields, or the status that refuses it (too large, or too slow to arrive). */
+type FormRead = { form: URLSearchParams } | { refused: 408 | 413 };
+
+/**
+ * A form body (URL-encoded, as the pages send it) of at most `MAX_FORM_BYTES` that arrives within
+ * `timeoutMs`, whatever the request says of its length: what is read is bounded before any log-in.
+ */
+async function readForm(request: Request, timeoutMs: number): Promise<FormRead> {
+  const body = await readBodyWithin(request, MAX_FORM_BYTES, timeoutMs);
+  if (body.kind === "tooLarge") return { refused: 413 };
+  if (body.kind === "timeout") return { refused: 408 };
+  return { form: new URLSearchParams(body.text) };
+}
+
+/** The page for a form `readForm` refused, logged as a refused request. */
+function refusedForm(request: Request, remote: Deno.Addr | undefined, status: 408 | 413): Response {
+  request.body?.cancel().catch(() => {});
+  const why = status === 413
+    ? `a form over ${MAX_FORM_BYTES / 1024} KB`
+    : "a form whose body did not arrive in time";
+  logRefused(request, remote, status, `dashboard ${why}`);
+  const response = htmlResponse(
+    errorPage("Refused", `This server does not take ${why}.`),
+    status,
+  );
+  response.headers.set("connection", "close");
+  return response;
+}
 
 /** Create the dashboard. */
 export function createDashboard(options: DashboardOptions): Dashboard {
@@ -73,17 +105,24 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   let pages: Promise<DashboardPages> | undefined;
   const pagesOf = () => pages ??= options.app().then((app) => new DashboardPages(app, live));
   const oneTime = options.access.kind === "one-time";
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 
   const login = async (request: Request, url: URL, remote?: Deno.Addr): Promise<Response> => {
+    // A browser already logged in (say, opening the one-time link again) goes on to the runs.
+    if (sessions.find(request)) return redirect(`${UI_PATH}/runs`);
     let token = url.searchParams.get("token");
-    if (request.method === "POST") token = String((await readForm(request))?.get("token") ?? "");
+    if (request.method === "POST") {
+      const read = await readForm(request, bodyTimeoutMs);
+      if ("refused" in read) return refusedForm(request, remote, read.refused);
+      token = read.form.get("token") ?? "";
+    }
     if (token === null) return htmlResponse(loginPage({ oneTime, refused: false }));
     const session = sessions.login(token);
     if (!session) {
       logRefused(request, remote, 401, "dashboard log-in with a wrong or used token");
       return htmlResponse(loginPage({ oneTime, refused: true }), 401);
     }
-    return redirect(`${UI_PATH}/runs`, { "set-cookie": sessions.cookieFor(session) });
+    return redirect(`${UI_PATH}/runs`, { "set-cookie": sessions.cookieFor(request, session) });
   };
 
   /** The page a path names, or `undefined`. */
@@ -112,7 +151,9 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     if (!get && first === "logout" && parts.length === 1) {
       return (s) => {
         sessions.end(s);
-        return redirect(`${UI_PATH}/login`, { "set-cookie": sessions.cookieFor(undefined) });
+        return redirect(`${UI_PATH}/login`, {
+          "set-cookie": sessions.cookieFor(request, undefined),
+        });
       };
     }
     return undefined;
@@ -133,13 +174,15 @@ export function createDashboard(options: DashboardOptions): Dashboard {
     let newCookie: string | undefined;
     if (!session && sessions.open) {
       session = sessions.login("")!;
-      newCookie = sessions.cookieFor(session);
+      newCookie = sessions.cookieFor(request, session);
     }
     if (!session) return htmlResponse(loginPage({ oneTime, refused: false }), 401);
-    let form: FormData | undefined;
+    let form: URLSearchParams | undefined;
     if (request.method === "POST") {
-      form = await readForm(request);
-      if (!form || !sameSecret(String(form.get("csrf") ?? ""), session.csrf)) {
+      const read = await readForm(request, bodyTimeoutMs);
+      if ("refused" in read) return refusedForm(request, remote, read.refused);
+      form = read.form;
+      if (!sameSecret(form.get("csrf") ?? "", session.csrf)) {
         logRefused(request, remote, 403, "dashboard form without the session's form token");
         return htmlResponse(
           errorPage(
@@ -167,17 +210,6 @@ export function createDashboard(options: DashboardOptions): Dashboard {
   };
 
   return { handle, close: () => live.closeAll() };
-}
-
-/** A form body of at most `MAX_FORM_BYTES`, or `undefined`. */
-async function readForm(request: Request): Promise<FormData | undefined> {
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_FORM_BYTES) return undefined;
-  try {
-    return await request.formData();
-  } catch {
-    return undefined;
-  }
 }
 
 /** The page for an error: what to do for ours, a generic 500 (details on stderr) for others. */

@@ -138,10 +138,8 @@ export class DashboardPages {
   }
 
   /** Delete what the confirmed form selects, in batches, as `prune` does. */
-  async pruneNow(form: FormData): Promise<Response> {
-    const params = new URLSearchParams();
-    for (const [key, value] of form) if (typeof value === "string") params.append(key, value);
-    const request = pruneRequest(params);
+  async pruneNow(form: URLSearchParams): Promise<Response> {
+    const request = pruneRequest(form);
     if (!request) throw new OrchestratorError("Say how old the runs to prune are (older than).");
     const { deleted } = await pruneAll(this.#app.store, pruneFilter(request));
     if (deleted > 0) await this.#app.store.reclaimSpace();

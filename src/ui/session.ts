@@ -31,8 +31,15 @@ export interface Session {
   expires: number;
 }
 
-/** The session cookie's name. */
-export const SESSION_COOKIE = "orchestrator_ui";
+/**
+ * The session cookie's name for the dashboard `request` reaches: one per port, since browsers
+ * share cookies across the ports of a host, and a dashboard on another port (the `ui` command, a
+ * second replica) would otherwise replace this one's session.
+ */
+export function sessionCookie(request: Request): string {
+  const url = new URL(request.url);
+  return `orchestrator_ui_${url.port || (url.protocol === "https:" ? "443" : "80")}`;
+}
 /** How long a session lasts (ms): 12 hours. */
 const SESSION_MS = 12 * 3600_000;
 /** Sessions kept at most; the oldest goes first. */
@@ -80,7 +87,7 @@ export class UiSessions {
    * is created by `login`.
    */
   find(request: Request): Session | undefined {
-    const id = cookie(request, SESSION_COOKIE);
+    const id = cookie(request, sessionCookie(request));
     const session = id === undefined ? undefined : this.#sessions.get(id);
     if (session && session.expires > Date.now()) return session;
     if (session) this.#sessions.delete(session.id);
@@ -99,9 +106,10 @@ export class UiSessions {
     this.#sessions.delete(session.id);
   }
 
-  /** The `Set-Cookie` value that gives the browser `session` (or clears the cookie). */
-  cookieFor(session: Session | undefined): string {
-    const base = `${SESSION_COOKIE}=${session?.id ?? ""}; Path=/ui; HttpOnly; SameSite=Strict`;
+  /** The `Set-Cookie` answer to `request` that gives the browser `session` (or clears it). */
+  cookieFor(request: Request, session: Session | undefined): string {
+    const name = sessionCookie(request);
+    const base = `${name}=${session?.id ?? ""}; Path=/ui; HttpOnly; SameSite=Strict`;
     return session ? `${base}; Max-Age=${Math.floor(SESSION_MS / 1000)}` : `${base}; Max-Age=0`;
   }
 

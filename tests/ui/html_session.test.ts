@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { html } from "../../src/ui/html.ts";
-import { SESSION_COOKIE, UiSessions } from "../../src/ui/session.ts";
+import { sessionCookie, UiSessions } from "../../src/ui/session.ts";
 
 Deno.test("html escapes text in content and attributes, keeps markup it built", () => {
   const payload = `<script>alert("x")</script>&'`;
@@ -26,15 +26,20 @@ Deno.test("a one-time token logs in once; sessions are found by their cookie", (
   const session = sessions.login("t0ken-one-time-0123456789");
   assert.ok(session);
   assert.equal(sessions.login("t0ken-one-time-0123456789"), undefined);
-  const cookie = sessions.cookieFor(session);
-  assert.match(cookie, /HttpOnly/);
-  assert.match(cookie, /SameSite=Strict/);
-  const request = (value: string) =>
-    new Request("http://127.0.0.1/ui/runs", { headers: { cookie: value } });
-  assert.equal(sessions.find(request(`${SESSION_COOKIE}=${session.id}`)), session);
-  assert.equal(sessions.find(request(`${SESSION_COOKIE}=forged`)), undefined);
+  const request = (value: string, origin = "http://127.0.0.1:8809") =>
+    new Request(`${origin}/ui/runs`, { headers: { cookie: value } });
+  const cookie = sessions.cookieFor(request(""), session);
+  assert.match(
+    cookie,
+    /^orchestrator_ui_8809=[^;]+; Path=\/ui; HttpOnly; SameSite=Strict; Max-Age=/,
+  );
+  assert.equal(sessions.find(request(`orchestrator_ui_8809=${session.id}`)), session);
+  assert.equal(sessions.find(request(`orchestrator_ui_8809=forged`)), undefined);
+  // Another port's dashboard has a cookie of its own, so the two do not replace each other's.
+  assert.equal(sessionCookie(request("", "http://127.0.0.1:8801")), "orchestrator_ui_8801");
+  assert.equal(sessionCookie(request("", "http://localhost")), "orchestrator_ui_80");
   sessions.end(session);
-  assert.equal(sessions.find(request(`${SESSION_COOKIE}=${session.id}`)), undefined);
+  assert.equal(sessions.find(request(`orchestrator_ui_8809=${session.id}`)), undefined);
 });
 
 Deno.test("the server's token logs in any number of times, each session its own form token", () => {
