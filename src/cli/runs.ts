@@ -37,12 +37,33 @@ export async function openRuns(config: Config): Promise<Runs> {
     store,
     pinned: new PinnedDefinitions(store, new DefinitionRegistry(config.definitionsDir)),
     async instance(id) {
-      const instance = await store.getInstance(id);
+      const instance = await store.getInstance(await runId(store, id));
       if (!instance) throw unknownRun(id, store);
       return instance;
     },
     close: () => store.close(),
   };
+}
+
+/** The fewest characters of a run id the command line looks a run up by. */
+const MIN_ID_PREFIX = 4;
+
+/**
+ * The id of the run `id` names: the id itself, or the one run whose id starts with it (the
+ * dashboard and `instances` show ids shortened).
+ * @throws {OrchestratorError} no run has that id or prefix, or several runs have that prefix
+ */
+export async function runId(store: Store, id: string): Promise<string> {
+  if (await store.getInstance(id)) return id;
+  const matches = id.length < MIN_ID_PREFIX
+    ? []
+    : await store.pageInstances({ idPrefix: id, limit: 3 });
+  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length === 0) throw unknownRun(id, store);
+  throw new OrchestratorError(
+    `More than one run id starts with '${id}' (${matches.slice(0, 2).map((m) => m.id).join(", ")}` +
+      `${matches.length > 2 ? ", …" : ""}): give more of it.`,
+  );
 }
 
 /** The command line's error for a run id that `store` does not hold: the command that lists them. */

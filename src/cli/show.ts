@@ -14,11 +14,12 @@ import { decisionLabel } from "../decide/label.ts";
 import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
 import { readRun } from "../store/stored_run.ts";
 import type { Decision, StoredRun } from "../store/types.ts";
-import { openRunStore, unknownRun } from "./runs.ts";
+import { openRunStore, runId, unknownRun } from "./runs.ts";
 import { formatTable } from "./table.ts";
 
 /**
- * The run `id` of the configured database, with its whole history and pinned definition.
+ * The run `id` (or the one whose id starts with it) of the configured database, with its whole
+ * history and pinned definition.
  * @throws {OrchestratorError} no id given, or no run with that id (naming the database)
  */
 export async function readStoredRun(
@@ -29,7 +30,7 @@ export async function readStoredRun(
   if (id === undefined) throw new OrchestratorError(`Name the run: ${usage}.`);
   const store = await openRunStore(config);
   try {
-    return await readRun(store, id);
+    return await readRun(store, await runId(store, id));
   } catch (error) {
     if (!(error instanceof UnknownInstanceError)) throw error;
     throw unknownRun(id, store);

@@ -43,6 +43,13 @@ Deno.test("show prints a run's facts, context and history table", async () => {
   assert.match(stdout, /^5\s+reveal_punchline\s+success\s+stub\s+congratulate\s+stub\s+/m);
   assert.match(stdout, /^6\s+congratulate\s+success\s+route\s+FINISH\s+/m);
 
+  // The start of an id, as the dashboard and `instances` show it, names the run it begins.
+  const short = await cli(["show", runs.completed.slice(0, 8)]);
+  assert.equal(short.code, 0, short.stderr);
+  assert.match(short.stdout, new RegExp(`^Run ${runs.completed}$`, "m"));
+  const tooShort = await cli(["show", runs.completed.slice(0, 3)]);
+  assert.match(tooShort.stderr, /No run with id/);
+
   const unknown = await cli(["show", "no-such-run"]);
   assert.equal(unknown.code, 1);
   assert.match(unknown.stderr, /No run with id 'no-such-run' in .*: 'instances' lists the runs/);
