@@ -107,12 +107,24 @@ export interface Config {
 
 const truthy = (v: string | undefined): boolean => /^(1|true|yes|on)$/i.test(v?.trim() ?? "");
 
-/** Whether `value` is a PostgreSQL connection URL naming a host and a database. */
+/** A host name, an IPv4 address or a bracketed IPv6 address, as a URL gives them. */
+const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])$/;
+
+/** Whether `value` is a PostgreSQL connection URL naming a host (on TCP) and a database. */
 function isPostgresUrl(value: string): boolean {
   try {
     const url = new URL(value);
-    return /^postgres(ql)?:$/.test(url.protocol) && url.hostname !== "" &&
+    return /^postgres(ql)?:$/.test(url.protocol) && HOST.test(url.hostname) &&
       url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `value` names a Unix-socket folder as its host, as libpq allows (`%2Ftmp`). */
+function isSocketUrl(value: string): boolean {
+  try {
+    return /^%2F/i.test(new URL(value).hostname);
   } catch {
     return false;
   }
@@ -123,6 +135,9 @@ const rawSchema = z.object({
   WORKFLOW_DB_PATH: z.string().min(1).default("./data/workflows.sqlite"),
   WORKFLOW_DB_SYNCHRONOUS: z.enum(["NORMAL", "FULL"]).default("NORMAL"),
   WORKFLOW_DB_URL: z.string().refine(
+    (value) => !isSocketUrl(value),
+    "a Unix socket is not supported: connect over TCP, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
+  ).refine(
     isPostgresUrl,
     "expected postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE",
   ).optional(),

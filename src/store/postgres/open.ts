@@ -113,8 +113,10 @@ export function driverOptions(
     sslnegotiation: null;
     max_pipeline: number;
   } = {
-    host: target.host,
-    port: target.port,
+    // One-element lists, as the driver keeps them: a host string it splits at ':' (for a port),
+    // which breaks an IPv6 address such as ::1.
+    host: [target.host] as unknown as string,
+    port: [target.port] as unknown as number,
     user: target.user,
     // A function, so an empty password is not replaced by $PGPASSWORD and the pool's options
     // never hold the password itself.
