@@ -3,7 +3,9 @@
  * with the launcher's permission flags for its WORKFLOW_DB_URL (a private password-checking
  * cluster). The server answers `initialize` before it opens the database; then it must exit 1
  * with one clear line on stderr (no stack trace) and never print the password: with a wrong
- * password, with nothing listening at the host:port, and with a database that does not exist.
+ * password, with nothing listening at the host:port, with a database that does not exist, with
+ * a web server at the host:port (the driver would reconnect forever), and with TLS required of a
+ * server without it.
  * @module
  */
 import assert from "node:assert/strict";
@@ -71,6 +73,32 @@ function assertOneLine(ended: Ended, line: RegExp, initialized: boolean, secret:
   }
 }
 
+/** A listener on 127.0.0.1 that answers every connection with an HTTP 400 and hangs up. */
+function answeringHttp(): { port: number } & AsyncDisposable {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      conn.read(new Uint8Array(1024))
+        .then(() => conn.write(new TextEncoder().encode("HTTP/1.1 400 Bad Request\r\n\r\n")))
+        .catch(() => {})
+        .finally(() => {
+          try {
+            conn.close();
+          } catch {
+            // already closed by the client
+          }
+        });
+    }
+  })().catch(() => {});
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    async [Symbol.asyncDispose]() {
+      listener.close();
+      await serving;
+    },
+  };
+}
+
 Deno.test({
   name: "replicas: an unusable database stops `serve` with exit 1 and one clear line",
   ignore,
@@ -80,12 +108,30 @@ Deno.test({
     const nowhere = `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:${freePort()}` +
       `/postgres`;
     const missing = cluster.url(PASSWORD).replace(/\/postgres$/, "/no_such_database");
-    const [badLogin, refused, refusedAtOnce, noDatabase] = await Promise.all([
+    // A web server where the database should be: it answers, but not as PostgreSQL.
+    await using web = answeringHttp();
+    const notPostgres = `postgres://postgres:${encodeURIComponent(PASSWORD)}@127.0.0.1:` +
+      `${web.port}/postgres`;
+    const [badLogin, refused, refusedAtOnce, noDatabase, http, tls] = await Promise.all([
       serveUntilExit(cluster.url(wrong)),
       serveUntilExit(nowhere),
       serveUntilExit(nowhere, false),
       serveUntilExit(missing),
+      serveUntilExit(notPostgres),
+      serveUntilExit(`${cluster.url(PASSWORD)}?sslmode=require`),
     ]);
+    assertOneLine(
+      http,
+      /Cannot connect to PostgreSQL at 127\.0\.0\.1:\d+: connections were accepted, but nothing answered as PostgreSQL: is another service listening on that port\?/,
+      true,
+      PASSWORD,
+    );
+    assertOneLine(
+      tls,
+      /No TLS connection to PostgreSQL at 127\.0\.0\.1:\d+ \(.*\): for a server without TLS, set sslmode=disable in WORKFLOW_DB_URL/,
+      true,
+      PASSWORD,
+    );
     assertOneLine(
       badLogin,
       /PostgreSQL at 127\.0\.0\.1:\d+ refused the login of user 'postgres' to database 'postgres'.*check the user name and password in WORKFLOW_DB_URL\.$/,

@@ -121,12 +121,21 @@ export function connectError(
       options,
     );
   }
+  const message = messageOf(error, target);
+  if (/\b(TLS|SSL)\b|certificate/i.test(message)) {
+    return new StorageError(
+      `No TLS connection to ${at} (${message}): for a server without TLS, set sslmode=disable ` +
+        `in WORKFLOW_DB_URL; for one with TLS, check its certificate (sslmode=verify-full ` +
+        `checks it against this machine's trusted certificates and the host name).`,
+      options,
+    );
+  }
   switch (code) {
     case "28P01":
     case "28000":
       return new StorageError(
         `${at} refused the login of user '${target.user}' to database '${target.database}' ` +
-          `(${messageOf(error, target)}): check the user name and password in WORKFLOW_DB_URL.`,
+          `(${message}): check the user name and password in WORKFLOW_DB_URL.`,
         options,
       );
     case "3D000":
@@ -156,6 +165,13 @@ export function connectError(
           `WORKFLOW_DB_URL and the network between this machine and the database.`,
         options,
       );
+    case NO_ANSWER:
+      return new DatabaseUnavailableError(
+        `Cannot connect to ${at}: connections were accepted, but nothing answered as ` +
+          `PostgreSQL: is another service listening on that port? Check the host and port in ` +
+          `WORKFLOW_DB_URL.`,
+        options,
+      );
     case "CONNECT_TIMEOUT":
     case "ETIMEDOUT":
       return new DatabaseUnavailableError(
@@ -179,7 +195,7 @@ export function connectError(
       );
     case "53300":
       return new DatabaseUnavailableError(
-        `${at} has no connection slot left (${messageOf(error, target)}): lower ` +
+        `${at} has no connection slot left (${message}): lower ` +
           `WORKFLOW_DB_POOL_SIZE on the servers sharing it, or raise max_connections.`,
         options,
       );

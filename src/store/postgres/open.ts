@@ -15,6 +15,7 @@
 import postgres from "postgres";
 import { StorageError } from "../../errors.ts";
 import { storeLocation } from "../open.ts";
+import { answeredWithin } from "./answer_deadline.ts";
 import { connectError, type DatabaseTarget, postgresError } from "./errors.ts";
 import { MIGRATION_LOCK_KEY, MIGRATIONS, OUR_TABLES, SCHEMA_VERSION } from "./schema.ts";
 
@@ -158,13 +159,19 @@ export async function connectPool(
   options: PostgresOptions,
 ): Promise<Pool> {
   const sql = postgres(driverOptions(target, options));
+  const timeoutSeconds = options.connectTimeoutSeconds ?? CONNECT_TIMEOUT_SECONDS;
   try {
-    await migrate(sql, target);
+    // Something that accepts connections but does not speak PostgreSQL (a web server, a proxy, a
+    // wrong port) makes the driver connect again and again: its first answer has a deadline, a
+    // second after the driver's own connect timeout (which reports a server that never answers).
+    const state = await answeredWithin(schemaState(sql), timeoutSeconds + 1);
+    await migrate(sql, target, state);
     return sql;
   } catch (error) {
     await sql.end({ timeout: 1 }).catch(() => {});
-    throw connectError(error, target, options.connectTimeoutSeconds ?? CONNECT_TIMEOUT_SECONDS) ??
-      postgresError(error, target, { what: "opening it", writes: true });
+    // A failed start changes nothing (migrations are one transaction): not "may be committed".
+    throw connectError(error, target, timeoutSeconds) ??
+      postgresError(error, target, { what: "opening it", writes: false });
   }
 }
 
@@ -209,12 +216,15 @@ function refuseForeignSchema(
 }
 
 /**
- * Bring the schema up to date: a look without locking first (the common case: nothing to do),
+ * Bring the schema up to date from `state` (a look without locking: the common case, nothing to do),
  * then, if needed, one transaction that takes the migration lock, looks again (another replica
  * may have just migrated) and applies what is missing. Nothing is changed if any step fails.
  */
-async function migrate(sql: Pool, target: DatabaseTarget): Promise<void> {
-  const state = await schemaState(sql);
+async function migrate(
+  sql: Pool,
+  target: DatabaseTarget,
+  state: { version: number; hasTables: boolean },
+): Promise<void> {
   refuseForeignSchema(target.location, state);
   if (state.version === SCHEMA_VERSION) return;
   await sql.begin(async (tx) => {
