@@ -15,11 +15,15 @@ import { onParentExit } from "./parent_watch.ts";
 
 /**
  * Run `<this Deno> args…` on our stdin, stdout and stderr, pass SIGINT and SIGTERM on to it, stop
- * it (as SIGTERM would) when whoever started us is gone, and exit with its exit code.
+ * it (as SIGTERM would) when whoever started us is gone, and exit with its exit code. A database
+ * URL given as `--db-url` goes to it as `WORKFLOW_DB_URL` instead, so its password is not on the
+ * child's command line (which `ps` shows every user).
  */
 export async function delegateToDeno(args: string[]): Promise<never> {
+  const { args: shown, dbUrl } = withoutDbUrl(args);
   const child = new Deno.Command(Deno.execPath(), {
-    args,
+    args: shown,
+    ...dbUrl === undefined ? {} : { env: { WORKFLOW_DB_URL: dbUrl } },
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
@@ -40,4 +44,21 @@ export async function delegateToDeno(args: string[]): Promise<never> {
     }
   });
   Deno.exit((await child.status).code);
+}
+
+/** `args` without its `--db-url URL` (or `--db-url=URL`), and that URL (the last one given). */
+export function withoutDbUrl(args: readonly string[]): { args: string[]; dbUrl?: string } {
+  const kept: string[] = [];
+  let dbUrl: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      kept.push(...args.slice(i));
+      break;
+    }
+    if (arg === "--db-url" && i + 1 < args.length) dbUrl = args[++i];
+    else if (arg.startsWith("--db-url=")) dbUrl = arg.slice("--db-url=".length);
+    else kept.push(arg);
+  }
+  return dbUrl === undefined ? { args: kept } : { args: kept, dbUrl };
 }

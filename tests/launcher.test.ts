@@ -6,11 +6,13 @@
  * to a home folder or the file system root as the database's folder.
  */
 import assert from "node:assert/strict";
+import { withoutDbUrl } from "../src/delegate.ts";
 import { dbFolderToGrant } from "../src/permissions.ts";
 import { taskArgs } from "../npm/task_args.mjs";
 import { freePort, TEST_TOKEN } from "./helpers/http_server.ts";
 import { INITIALIZE } from "./helpers/jsonrpc.ts";
 import {
+  commandOf,
   descendants,
   killAll,
   runToEnd,
@@ -19,6 +21,7 @@ import {
 } from "./helpers/processes.ts";
 import { BUILTIN_WORKFLOWS, denoDir, tempDbPath } from "./helpers/server.ts";
 import { deadline, eventually } from "./helpers/wait.ts";
+import { freshSchema, POSTGRES_SKIP } from "./store/postgres_helpers.ts";
 
 const REPO = new URL("..", import.meta.url).pathname;
 const denoJson = JSON.parse(Deno.readTextFileSync(`${REPO}deno.json`)) as {
@@ -169,4 +172,53 @@ Deno.test("'deno task cli' refuses a mistyped option, a stray one or a stray arg
     assert.match(lines[0]!, message);
     assert.doesNotMatch(result.stderr, /TypeError|ERR_PARSE_ARGS|\n\s+at /);
   }
+});
+
+Deno.test({
+  name: "the launcher hands --db-url to the server in its environment: no password in its ps line",
+  ignore: POSTGRES_SKIP !== undefined,
+  async fn() {
+    await using schema = await freshSchema();
+    const url = new URL(schema.url);
+    url.password = "S3CRET-launch-pw"; // trust authentication: accepted, and never shown
+    const launcher = spawnWatched([...LAUNCHER_ARGS, "--db-url", url.toString()], "piped");
+    const tree: number[] = [];
+    try {
+      const list = {
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "list_instances" },
+      };
+      await launcher.stdin!.write(
+        new TextEncoder().encode(`${JSON.stringify(INITIALIZE)}\n${JSON.stringify(list)}\n`),
+      );
+      // Answered from PostgreSQL: the server got the URL.
+      await eventually(() => /"id":2/.test(launcher.output()) || undefined, "list_instances", {
+        timeoutMs: 30_000,
+      });
+      assert.match(launcher.output(), /database: postgres:\/\/t_\w+:\*\*\*@127\.0\.0\.1/);
+      tree.push(...descendants(launcher.child.pid));
+      assert.ok(tree.length > 0);
+      for (const pid of tree) assert.doesNotMatch(commandOf(pid), /S3CRET/, commandOf(pid));
+    } finally {
+      await launcher.stdin!.close().catch(() => {});
+      await deadline(launcher.ended, 30_000, "the launcher to exit");
+      killAll(tree);
+    }
+  },
+});
+
+Deno.test("withoutDbUrl takes --db-url out of a command line, in both spellings", () => {
+  assert.deepEqual(withoutDbUrl(["run", "main.ts", "serve", "--db-url", "postgres://a:b@h/d"]), {
+    args: ["run", "main.ts", "serve"],
+    dbUrl: "postgres://a:b@h/d",
+  });
+  assert.deepEqual(withoutDbUrl(["x", "--db-url=postgres://h/d", "--json"]), {
+    args: ["x", "--json"],
+    dbUrl: "postgres://h/d",
+  });
+  assert.deepEqual(withoutDbUrl(["x", "--", "--db-url", "y"]), {
+    args: ["x", "--", "--db-url", "y"],
+  });
 });
