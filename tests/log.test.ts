@@ -195,6 +195,7 @@ Deno.test("HTTP at debug: refused requests (401, 413, 415, 404) are warned witho
     );
     assert.match(server.stderr(), /warn: HTTP request refused: no Authorization header status=401/);
     assert.ok(server.stderr().includes(`127.0.0.1:${port}/mcp`));
+    assert.ok(server.stderr().includes(`; the dashboard at http://127.0.0.1:${port}/ui`));
   } finally {
     await server.stop();
   }

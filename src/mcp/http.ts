@@ -257,7 +257,10 @@ export function serveHttp(
   };
 
   const url = `http://${bindPermission(options.bind)}${MCP_PATH}`;
-  const server = listen(options.bind, url, handler);
+  const dashboardUrl = options.dashboard
+    ? `http://${bindPermission(options.bind)}${options.dashboard.path}`
+    : undefined;
+  const server = listen(options.bind, url, handler, dashboardUrl);
   // Resolved when shutdown stops waiting for connections that will not close.
   const abandoned = Promise.withResolvers<void>();
   warnAboutExposure(options);
@@ -284,9 +287,15 @@ export function serveHttp(
  * `Deno.serve` on `bind`, logging the URL to stderr (never stdout).
  * @throws {OrchestratorError} the address is taken or not available on this machine
  */
-function listen(bind: BindAddress, url: string, handler: Deno.ServeHandler): Deno.HttpServer {
+function listen(
+  bind: BindAddress,
+  url: string,
+  handler: Deno.ServeHandler,
+  dashboardUrl?: string,
+): Deno.HttpServer {
+  const dashboard = dashboardUrl ? `; the dashboard at ${dashboardUrl}` : "";
   return serveOn(bind, {
-    onListen: () => log.info(`MCP over Streamable HTTP at ${url}`),
+    onListen: () => log.info(`MCP over Streamable HTTP at ${url}${dashboard}`),
     onError: (error) => {
       log.error(`HTTP: ${error instanceof Error ? error.message : String(error)}`);
       return jsonRpcErrorResponse(500, "Internal server error; see the server's stderr.");

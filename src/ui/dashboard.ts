@@ -161,7 +161,8 @@ export function createDashboard(options: DashboardOptions): Dashboard {
 
   const handle = async (request: Request, remote?: Deno.Addr): Promise<Response> => {
     const url = new URL(request.url);
-    const asset = request.method === "GET" ? assetResponse(url.pathname) : undefined;
+    const read = request.method === "GET" || request.method === "HEAD";
+    const asset = read ? assetResponse(url.pathname) : undefined;
     if (asset) return asset;
     if (request.method === "POST" && !sameOrigin(request)) {
       const origin = request.headers.get("origin") ?? "-";

@@ -106,6 +106,11 @@ Deno.test("ui: forms are bounded in size and time, the link reopens, a taken por
     hangUp.abort(); // the rest of the body would never come
     assert.ok(performance.now() - started < 10_000);
 
+    // The assets need no session, also for HEAD.
+    const head = await fetch(`${origin}/ui/assets/app.js`, { method: "HEAD" });
+    await head.body?.cancel();
+    assert.equal(head.status, 200);
+
     // The one-time link opened again by the browser it logged in goes on to the runs.
     const first = await fetch(ui.url, { redirect: "manual" });
     await first.body?.cancel();

@@ -219,7 +219,8 @@ export function postgresError(
     const outcome = !writes || NEVER_SENT.has(code)
       ? "This call changed nothing."
       : "The change may or may not have been committed: check the run's state before " +
-        "repeating it (an identical retry of an advance is recognized and not applied twice).";
+        "repeating it (an identical retry of an advance is recognized and not applied twice; " +
+        "a start is, when it carries the same request_id).";
     return new DatabaseUnavailableError(
       `The database ${target.location} is unreachable (${messageOf(error, target)}) while ` +
         `${what}. ${outcome} Retry once it is back.`,
