@@ -22,12 +22,12 @@ const AGE = /^(\d{1,9})([dhm])$/;
 /** `2026-01-31`, or a date and time with an offset or `Z` (`2026-01-31T12:00:00Z`). */
 const DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-/** A value of `--older-than` that is neither an age nor a date. */
+/** A value of `--older-than` (or the field `field` names) that is neither an age nor a date. */
 export class InvalidCutoffError extends OrchestratorError {
   override readonly code = "INVALID_CUTOFF";
-  constructor(value: string, why: string) {
+  constructor(value: string, why: string, field = "--older-than") {
     super(
-      `--older-than '${value}' ${why}: give an age such as 30d, 12h or 90m (days, hours, ` +
+      `${field} '${value}' ${why}: give an age such as 30d, 12h or 90m (days, hours, ` +
         "minutes), or a date such as 2026-01-31 (UTC) or 2026-01-31T12:00:00Z.",
     );
   }
@@ -41,20 +41,27 @@ function isCalendarDay(value: string): boolean {
 }
 
 /**
- * The instant `value` names, as an ISO-8601 UTC timestamp with milliseconds.
+ * The instant `value` names, as an ISO-8601 UTC timestamp with milliseconds; `field` names where
+ * it was given, in the error.
  * @throws {InvalidCutoffError} not an age or a date, or a date in the future
  */
-export function parseCutoff(value: string, now: number = Date.now()): string {
+export function parseCutoff(
+  value: string,
+  now: number = Date.now(),
+  field = "--older-than",
+): string {
   const age = AGE.exec(value.trim());
   if (age) {
     const [, count, unit] = age;
     return new Date(now - Number(count) * UNIT_MS[unit as keyof typeof UNIT_MS]).toISOString();
   }
-  if (!DATE.test(value.trim())) throw new InvalidCutoffError(value, "is not an age or a date");
+  if (!DATE.test(value.trim())) {
+    throw new InvalidCutoffError(value, "is not an age or a date", field);
+  }
   const time = new Date(value.trim()).getTime();
   if (Number.isNaN(time) || !isCalendarDay(value.trim())) {
-    throw new InvalidCutoffError(value, "is not a valid date");
+    throw new InvalidCutoffError(value, "is not a valid date", field);
   }
-  if (time > now) throw new InvalidCutoffError(value, "is in the future");
+  if (time > now) throw new InvalidCutoffError(value, "is in the future", field);
   return new Date(time).toISOString();
 }
