@@ -22,7 +22,7 @@ export interface Runs {
   store: Store;
   /** The definition each run started with. */
   pinned: PinnedDefinitions;
-  /** The run with this id. @throws {OrchestratorError} no such run (see `unknownRun`) */
+  /** The run with this id (or id prefix, see `findRun`). @throws {OrchestratorError} none */
   instance(id: string): Promise<Instance>;
   close(): Promise<void>;
 }
@@ -36,11 +36,7 @@ export async function openRuns(config: Config): Promise<Runs> {
   return {
     store,
     pinned: new PinnedDefinitions(store, new DefinitionRegistry(config.definitionsDir)),
-    async instance(id) {
-      const instance = await store.getInstance(await runId(store, id));
-      if (!instance) throw unknownRun(id, store);
-      return instance;
-    },
+    instance: (id) => findRun(store, id),
     close: () => store.close(),
   };
 }
@@ -49,16 +45,17 @@ export async function openRuns(config: Config): Promise<Runs> {
 const MIN_ID_PREFIX = 4;
 
 /**
- * The id of the run `id` names: the id itself, or the one run whose id starts with it (the
- * dashboard and `instances` show ids shortened).
+ * The run `id` names: the run with that id, or the one run whose id starts with it (the dashboard
+ * and `instances` show ids shortened).
  * @throws {OrchestratorError} no run has that id or prefix, or several runs have that prefix
  */
-export async function runId(store: Store, id: string): Promise<string> {
-  if (await store.getInstance(id)) return id;
+export async function findRun(store: Store, id: string): Promise<Instance> {
+  const exact = await store.getInstance(id);
+  if (exact) return exact;
   const matches = id.length < MIN_ID_PREFIX
     ? []
     : await store.pageInstances({ idPrefix: id, limit: 3 });
-  if (matches.length === 1) return matches[0]!.id;
+  if (matches.length === 1) return matches[0]!;
   if (matches.length === 0) throw unknownRun(id, store);
   throw new OrchestratorError(
     `More than one run id starts with '${id}' (${matches.slice(0, 2).map((m) => m.id).join(", ")}` +

@@ -14,7 +14,7 @@ import { decisionLabel } from "../decide/label.ts";
 import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
 import { readRun } from "../store/stored_run.ts";
 import type { Decision, StoredRun } from "../store/types.ts";
-import { openRunStore, runId, unknownRun } from "./runs.ts";
+import { findRun, openRunStore, unknownRun } from "./runs.ts";
 import { formatTable } from "./table.ts";
 
 /**
@@ -30,7 +30,7 @@ export async function readStoredRun(
   if (id === undefined) throw new OrchestratorError(`Name the run: ${usage}.`);
   const store = await openRunStore(config);
   try {
-    return await readRun(store, await runId(store, id));
+    return await readRun(store, (await findRun(store, id)).id);
   } catch (error) {
     if (!(error instanceof UnknownInstanceError)) throw error;
     throw unknownRun(id, store);
