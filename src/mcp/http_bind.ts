@@ -1,6 +1,7 @@
 /**
- * The `--http HOST:PORT` bind address: parsing, the `--allow-net` entry it needs, and which
- * `Host`/`Origin` hostnames a request to it may carry (DNS-rebinding protection).
+ * The `--http HOST:PORT` bind address: parsing, the `--allow-net` entry it needs, which
+ * `Host`/`Origin` hostnames a request to it may carry (DNS-rebinding protection), and listening on
+ * it (`serveOn`, `closeListener`), for the MCP endpoint and the `ui` command alike.
  *
  * @example
  * ```ts
