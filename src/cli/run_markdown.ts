@@ -2,7 +2,8 @@
  * One run as a Markdown report, for sharing or an audit (`export ID --format md`): a title, a
  * summary table, each history entry with the client's report (message, result, details, error),
  * the decision and its reasoning, and the final context in a `json` block. Text the client or a
- * model wrote is quoted or fenced, so it cannot turn into headings or break a table.
+ * model wrote is quoted or fenced, so it cannot turn into headings or break a table, and its HTML
+ * is escaped.
  *
  * @example
  * ```ts
@@ -26,12 +27,20 @@ export function jsonBlock(value: JsonValue): string {
 
 /** `text` as a Markdown block quote (every line quoted). */
 function quote(text: string): string {
-  return text.split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
+  return noHtml(text).split("\n").map((line) => `> ${line}`.trimEnd()).join("\n");
 }
 
-/** A table cell: no line breaks, no column separators. */
+/** A table cell: no line breaks, no column separators, no HTML. */
 function cell(text: string): string {
-  return text.replaceAll("\\", "\\\\").replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
+  return noHtml(text).replaceAll("\\", "\\\\").replaceAll("|", "\\|").replace(/\s*\n\s*/g, " ");
+}
+
+/**
+ * `text` with its HTML shown as text: a renderer would otherwise pass a client's `<img>` or
+ * `<a href="javascript:…">` through into the report.
+ */
+function noHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;");
 }
 
 /** The summary table at the top. */

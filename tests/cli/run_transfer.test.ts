@@ -12,6 +12,8 @@ import { runCli } from "../helpers/cli.ts";
 import { recordRuns } from "../helpers/recorded_runs.ts";
 import { BUILTIN_WORKFLOWS, tempDbPath } from "../helpers/server.ts";
 import { freshSchema, POSTGRES_SKIP } from "../store/postgres_helpers.ts";
+import { storedRun } from "../store/helpers.ts";
+import { runMarkdown } from "../../src/cli/run_markdown.ts";
 
 /** The command line on the SQLite file at `dbPath` (or on PostgreSQL with `env`). */
 function cliOn(dbPath: string, env: Partial<Record<EnvVar, string>> = {}) {
@@ -80,6 +82,19 @@ Deno.test("export --format md is a readable report of the whole run", async () =
   const bad = await cliOn(runs.dbPath)(["export", runs.completed, "--format", "pdf"]);
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--format 'pdf' is not an export format: use json .* or md/);
+});
+
+Deno.test("export --format md shows a client's or a model's HTML as text", () => {
+  const run = storedRun("COMPLETED", { finishedDaysAgo: 1 });
+  const entry = run.history[1]!;
+  entry.report = { ...entry.report!, message: 'Done <img src=x onerror="alert(1)"> &amp; more' };
+  entry.decision.reasoning = '<a href="javascript:alert(1)">next</a>';
+  entry.step = "<b>step</b>";
+  const markdown = runMarkdown(run);
+  assert.doesNotMatch(markdown, /<img|<a |<b>/);
+  assert.match(markdown, /> Done &lt;img src=x onerror="alert\(1\)"> &amp;amp; more/);
+  assert.match(markdown, /> &lt;a href="javascript:alert\(1\)">next&lt;\/a>/);
+  assert.match(markdown, /^### 2\. &lt;b>step&lt;\/b>/m);
 });
 
 Deno.test("export JSON imports into a new SQLite file by stdin and exports the same", async () => {
