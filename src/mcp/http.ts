@@ -313,8 +313,10 @@ function warnAboutExposure(options: HttpOptions): void {
   );
   if (!allowedHostnames(options.bind)) {
     log.warn(
-      `HTTP: the Host header cannot be checked for a wildcard bind (${hostname}); only the ` +
-        "bearer token guards against DNS rebinding.",
+      `HTTP: the Host header cannot be checked for a wildcard bind (${hostname}); ` +
+        (options.token
+          ? "only the bearer token guards against DNS rebinding."
+          : "with --no-auth nothing guards against DNS rebinding."),
     );
   }
 }

@@ -62,7 +62,8 @@ export function resolveHttpToken(
   if (options.noAuth) {
     log.warn(
       "HTTP authentication is DISABLED (--no-auth): any program that can reach the port can run " +
-        "and change workflows. Use it only behind your own authenticating proxy.",
+        "and change workflows. Use it only behind your own authenticating proxy." +
+        (configured ? " MCP_HTTP_TOKEN is set but not used." : ""),
     );
     return undefined;
   }

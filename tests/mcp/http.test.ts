@@ -160,10 +160,16 @@ Deno.test("HTTP: without MCP_HTTP_TOKEN a token is generated and printed once", 
   }
 });
 
-Deno.test("HTTP: --no-auth serves without a token and warns", async () => {
-  const server = await spawnHttpServer({ args: ["--no-auth"] });
+Deno.test("HTTP: --no-auth serves without a token and warns (also that a set token is unused)", async () => {
+  const server = await spawnHttpServer({
+    args: ["--no-auth"],
+    env: { MCP_HTTP_TOKEN: TEST_TOKEN },
+  });
   try {
-    assert.match(server.stderr(), /HTTP authentication is DISABLED/);
+    assert.match(
+      server.stderr(),
+      /HTTP authentication is DISABLED.* MCP_HTTP_TOKEN is set but not used\./,
+    );
     const client = await connectHttp(server.url);
     const { workflows } = await call<{ workflows: unknown[] }>(client, "list_workflows");
     assert.ok(workflows.length > 0);
