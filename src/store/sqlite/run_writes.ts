@@ -49,9 +49,10 @@ export class RunWrites {
   writeTransition(instance: Instance, change: InstanceChange, entry: NewHistoryEntry): void {
     const { id, version } = instance;
     const now = nowIso();
+    const contextJson = jsonText(change.context);
     const { changes } = change.status === instance.status
-      ? this.#sql.advanceRun.run(...advanceValues(change, now), id, version)
-      : this.#sql.updateRun.run(...updateValues(change, now), id, version);
+      ? this.#sql.advanceRun.run(...advanceValues(change, contextJson, now), id, version)
+      : this.#sql.updateRun.run(...updateValues(change, contextJson, now), id, version);
     if (changes !== 1) throw new ConflictError(id);
     this.appendHistory(id, instance.historyLength + 1, entry, now);
   }
@@ -66,11 +67,12 @@ export class RunWrites {
     const now = nowIso();
     const contextJson = jsonText(change.context);
     const row = this.#sql.advanceInstance.get(
-      ...advanceValues(change, now),
+      ...advanceValues(change, contextJson, now),
       id,
       expectedVersion,
       change.status,
-    ) ?? this.#sql.updateInstance.get(...updateValues(change, now), id, expectedVersion);
+    ) ??
+      this.#sql.updateInstance.get(...updateValues(change, contextJson, now), id, expectedVersion);
     if (row === undefined) {
       throw this.#sql.instanceExists.get(id) === undefined
         ? new UnknownInstanceError(id)
@@ -85,16 +87,19 @@ export class RunWrites {
   }
 }
 
-/** What a transition that keeps the status sets: `current_step, context, updated_at`. */
-function advanceValues(change: InstanceChange, now: string): SQLInputValue[] {
-  return [change.currentStep, jsonText(change.context), now];
+/**
+ * What a transition that keeps the status sets: `current_step, context, updated_at` (the context
+ * as `contextJson`, serialized once by the caller).
+ */
+function advanceValues(change: InstanceChange, contextJson: string, now: string): SQLInputValue[] {
+  return [change.currentStep, contextJson, now];
 }
 
 /**
  * What a transition that may change the status sets: `status, current_step, context, updated_at`,
  * then whether it finishes and when (for `completed_at`).
  */
-function updateValues(change: InstanceChange, now: string): SQLInputValue[] {
+function updateValues(change: InstanceChange, contextJson: string, now: string): SQLInputValue[] {
   const finished = FINISHED_STATUSES.has(change.status) ? 1 : 0;
-  return [change.status, change.currentStep, jsonText(change.context), now, finished, now];
+  return [change.status, change.currentStep, contextJson, now, finished, now];
 }
