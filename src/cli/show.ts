@@ -11,10 +11,10 @@
  */
 import type { Config } from "../config.ts";
 import { decisionLabel } from "../decide/label.ts";
-import { OrchestratorError, UnknownInstanceError } from "../errors.ts";
-import { readRun } from "../store/stored_run.ts";
+import { OrchestratorError } from "../errors.ts";
+import { storedRunOf } from "../store/stored_run.ts";
 import type { Decision, StoredRun } from "../store/types.ts";
-import { findRun, openRunStore, unknownRun } from "./runs.ts";
+import { findRun, openRunStore } from "./runs.ts";
 import { formatTable } from "./table.ts";
 
 /**
@@ -30,10 +30,7 @@ export async function readStoredRun(
   if (id === undefined) throw new OrchestratorError(`Name the run: ${usage}.`);
   const store = await openRunStore(config);
   try {
-    return await readRun(store, (await findRun(store, id)).id);
-  } catch (error) {
-    if (!(error instanceof UnknownInstanceError)) throw error;
-    throw unknownRun(id, store);
+    return await storedRunOf(store, await findRun(store, id));
   } finally {
     await store.close();
   }

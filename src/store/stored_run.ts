@@ -40,6 +40,11 @@ export async function readHistory(store: Store, instance: Instance): Promise<His
 export async function readRun(store: Store, id: string): Promise<StoredRun> {
   const instance = await store.getInstance(id);
   if (instance === undefined) throw new UnknownInstanceError(id);
+  return await storedRunOf(store, instance);
+}
+
+/** `instance`, as read, with its whole history and pinned definition. */
+export async function storedRunOf(store: Store, instance: Instance): Promise<StoredRun> {
   const history = await readHistory(store, instance);
   const body = await store.pinnedDefinition(instance.definitionHash);
   return {
