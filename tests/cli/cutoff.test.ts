@@ -33,7 +33,7 @@ Deno.test("a cutoff that is not an age or a past date is refused with what to gi
   }
   // The dashboard's form names its own field, not the command line's flag.
   assert.throws(
-    () => parseCutoff("abc", NOW, "Older than"),
-    /^Error: Older than 'abc' is not an age or a date: give an age such as 30d/,
+    () => parseCutoff("abc", NOW, "Finished more than"),
+    /^Error: Finished more than 'abc' is not an age or a date: give an age such as 30d/,
   );
 });

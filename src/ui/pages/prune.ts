@@ -62,7 +62,7 @@ export function pruneRequest(params: URLSearchParams): PruneRequest | undefined 
 /** The store's filter for `request`. @throws {InvalidCutoffError} */
 export function pruneFilter(request: PruneRequest) {
   return {
-    finishedBefore: parseCutoff(request.olderThan, Date.now(), "Older than"),
+    finishedBefore: parseCutoff(request.olderThan, Date.now(), "Finished more than"),
     statuses: request.statuses,
     workflowName: request.workflow,
   };
